@@ -24,8 +24,8 @@ struct log_field {
   log_field(std::string_view k, bool v) : key(k), value(v) {}
   log_field(std::string_view k, double v) : key(k), value(v) {}
   template <typename Integer>
-    requires std::is_integral_v<Integer>
-  log_field(std::string_view k, Integer v) : key(k), value(static_cast<std::int64_t>(v)) {}
+  requires std::is_integral_v<Integer> log_field(std::string_view k, Integer v)
+      : key(k), value(static_cast<std::int64_t>(v)) {}
 };
 
 // Writes one line: a timestamp, the level, what happened, then the fields.
