@@ -14,6 +14,7 @@ struct command {
 
 constexpr command commands[] = {
     {"serve", "run the token-swap server", tokenswap::cli::run_serve},
+    {"keygen", "print a fresh random ENCRYPTION_SECRET", tokenswap::cli::run_keygen},
 };
 
 void print_usage(std::FILE* out) {
