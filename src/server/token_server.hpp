@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/config.hpp"
+#include "core/result.hpp"
+#include "core/sealer.hpp"
+#include "core/token_exchange.hpp"
+#include "server/cors.hpp"
+#include "web/http_server.hpp"
+
+namespace tokenswap::upstream {
+class token_client;
+}
+
+namespace tokenswap::server {
+
+// What one upstream call looked like, for the request log.
+struct upstream_note {
+  unsigned status = 0; // 0: no answer
+  std::chrono::milliseconds elapsed{0};
+};
+
+// The token-swap endpoints: a parsed request in, a response out. Sockets, deadlines and
+// keep-alive belong to web::http_server; Spotify is reached only through the token client.
+class token_server {
+public:
+  token_server(const core::config& settings, const core::sealer& sealer,
+               upstream::token_client& upstream);
+
+  net::awaitable<web::response> handle(web::request req, web::request_info info);
+
+  // The code exchange and the refresh, for callers that already hold decoded parameters.
+  net::awaitable<core::result<core::token_response>> exchange(const core::params& params,
+                                                              upstream_note& note);
+  net::awaitable<core::result<core::token_response>> refresh(const core::params& params,
+                                                             upstream_note& note);
+
+private:
+  net::awaitable<core::result<core::token_response>>
+  call_upstream(std::string body, bool is_code_grant, upstream_note& note);
+  net::awaitable<web::response> dispatch(const web::request& req, upstream_note& note);
+  core::result<std::optional<std::string>> checked_redirect(const core::params& params) const;
+
+  const core::config& settings_;
+  const core::sealer& sealer_;
+  upstream::token_client& upstream_;
+  cors_policy cors_;
+  std::string authorization_;
+};
+
+} // namespace tokenswap::server
