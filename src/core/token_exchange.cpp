@@ -1,11 +1,11 @@
 #include "core/token_exchange.hpp"
 
+#include "core/base64.hpp"
 #include "core/params.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <openssl/evp.h>
 
 #include <charconv>
 #include <cmath>
@@ -133,13 +133,7 @@ std::string refresh_grant_body(std::string_view refresh_token) {
 }
 
 std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
-  std::string credentials = std::string(client_id) + ":" + std::string(client_secret);
-  std::string encoded(4 * ((credentials.size() + 2) / 3), '\0');
-  auto written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                 reinterpret_cast<const unsigned char*>(credentials.data()),
-                                 static_cast<int>(credentials.size()));
-  encoded.resize(static_cast<std::size_t>(written));
-  return "Basic " + encoded;
+  return "Basic " + base64_encode(std::string(client_id) + ":" + std::string(client_secret));
 }
 
 result<token_response> read_token_answer(const upstream_answer& answer, bool needs_refresh_token) {

@@ -5,6 +5,9 @@
 #include "server/routes.hpp"
 #include "upstream/token_client.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace tokenswap::server {
 namespace {
 
@@ -116,8 +119,13 @@ net::awaitable<web::response> token_server::dispatch(const web::request& req, up
   if (!params) {
     co_return error_response(params.error(), version);
   }
-  auto tokens = matched == route::exchange ? co_await exchange(*params, note)
-                                           : co_await refresh(*params, note);
+  // Two plain statements: GCC 12 destroys temporaries twice when co_await sits inside ?:.
+  core::result<core::token_response> tokens = core::invalid_request("");
+  if (matched == route::exchange) {
+    tokens = co_await exchange(*params, note);
+  } else {
+    tokens = co_await refresh(*params, note);
+  }
   if (!tokens) {
     co_return error_response(tokens.error(), version);
   }
@@ -151,7 +159,8 @@ token_server::exchange(const core::params& params, upstream_note& note) {
     co_return core::invalid_request("code_verifier must be 43 to 128 unreserved characters");
   }
 
-  core::code_grant grant{*code, redirect->value_or(settings_.callback_url), std::nullopt};
+  auto redirect_uri = redirect->value_or(settings_.callback_url);
+  core::code_grant grant{*code, redirect_uri, std::nullopt};
   if (*verifier) {
     grant.code_verifier = **verifier;
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/config.hpp"
+#include "core/params.hpp"
 #include "core/result.hpp"
 #include "core/sealer.hpp"
 #include "core/token_exchange.hpp"
