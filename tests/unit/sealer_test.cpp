@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace tokenswap::core {
 namespace {
@@ -153,6 +156,25 @@ TEST_F(Sealer, EachSealUsesAFreshNonce) {
   }
   EXPECT_EQ(nonces.size(), 1000u);
   EXPECT_EQ(sealed_tokens.size(), 1000u);
+}
+
+TEST_F(Sealer, SealsAndOpensFromManyThreadsAtOnce) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, t, &failures] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string plain = std::to_string(t) + "-" + std::to_string(i);
+        if (rotated_.open(rotated_.seal(plain, client), client) != plain) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST_F(Sealer, RefusesToBeBuiltWithoutAKey) {
