@@ -135,6 +135,15 @@ std::string redirect_uri_for(std::string_view page) {
   return uri + "callback";
 }
 
+demo_config config_for_server(const core::config& settings, std::string api_base_url) {
+  auto accounts = settings.accounts_url;
+  while (accounts.ends_with('/')) {
+    accounts.pop_back();
+  }
+  return {settings.client_id,      accounts + "/authorize", "/exchange",     "/refresh",
+          std::move(api_base_url), settings.callback_url,   default_scopes()};
+}
+
 std::string config_json(const demo_config& config) {
   boost::json::array scopes;
   for (const auto& scope : config.scopes) {

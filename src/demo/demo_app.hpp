@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/config.hpp"
 #include "web/asio.hpp"
 #include "web/http_server.hpp"
 
@@ -31,6 +32,12 @@ std::vector<std::string> default_scopes();
 // The page's address for a server on host:port, and the redirect URI to register for it.
 std::string page_url(std::string_view host, unsigned short port);
 std::string redirect_uri_for(std::string_view page_url);
+
+// The page as `serve --demo-app` mounts it: on the server's own origin (so its routes are
+// relative), against the configured accounts service and the real Web API, returning to the
+// configured callback URL, which must be this server's /callback.
+demo_config config_for_server(const core::config& settings,
+                              std::string api_base_url = "https://api.spotify.com");
 
 std::string config_json(const demo_config& config);
 // default-src 'none'; scripts and styles only from the page itself; fetches only to the page, the

@@ -121,6 +121,22 @@ TEST(DemoAddresses, RedirectUriIsThePagesCallback) {
   EXPECT_EQ(redirect_uri_for("https://swap.example"), "https://swap.example/callback");
 }
 
+TEST(ConfigForServer, PageTalksToItsOwnServerAndTheRealServices) {
+  core::config settings;
+  settings.client_id = "real-client";
+  settings.callback_url = "http://127.0.0.1:5000/callback";
+  settings.accounts_url = "https://accounts.spotify.com/";
+  auto config = config_for_server(settings);
+  EXPECT_EQ(config.authorize_url, "https://accounts.spotify.com/authorize");
+  EXPECT_EQ(config.exchange_url, "/exchange");
+  EXPECT_EQ(config.refresh_url, "/refresh");
+  EXPECT_EQ(config.api_base_url, "https://api.spotify.com");
+  EXPECT_EQ(config.redirect_uri, settings.callback_url);
+  EXPECT_NE(content_security_policy(config).find(
+                "connect-src 'self' https://accounts.spotify.com https://api.spotify.com;"),
+            std::string::npos);
+}
+
 TEST(MakeDemoHandler, AnswersNotFoundOutsideThePage) {
   net::io_context context;
   auto handler = make_demo_handler(sample_config());

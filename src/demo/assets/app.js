@@ -96,7 +96,7 @@ async function startLogin() {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({ state, verifier }));
 
-  const url = new URL(config.authorize_url);
+  const url = new URL(config.authorize_url, location.href);
   url.search = new URLSearchParams({
     client_id: config.client_id,
     response_type: 'code',
@@ -277,7 +277,7 @@ async function postForm(url, fields, what) {
       credentials: 'omit',
     });
   } catch {
-    throw new Problem(`The token-swap server at ${new URL(url).origin} could not be reached. ` +
+    throw new Problem(`The token-swap server at ${originOf(url)} could not be reached. ` +
       'Is it running?', { code: 'unreachable' });
   }
   const body = await readJson(response);
@@ -309,7 +309,7 @@ async function apiGet(url) {
       credentials: 'omit',
     });
   } catch {
-    throw new Problem(`The Web API at ${new URL(url).origin} could not be reached.`,
+    throw new Problem(`The Web API at ${originOf(url)} could not be reached.`,
       { code: 'unreachable' });
   }
   const body = await readJson(response);
@@ -346,7 +346,7 @@ async function showProfile() {
 async function showPlaylists(pageUrl) {
   const url = pageUrl || `${apiBase()}/v1/me/playlists?limit=5`;
   // Only ever send the access token to the API the page was configured with.
-  if (new URL(url).origin !== new URL(apiBase()).origin) {
+  if (originOf(url) !== originOf(apiBase())) {
     throw new Problem('The Web API pointed the next page somewhere else; it was not followed.');
   }
   setStatus('Fetching your playlists…');
@@ -394,6 +394,11 @@ function setImage(element, images) {
   } else {
     element.removeAttribute('src');
   }
+}
+
+// Relative URLs (a page served by the token-swap server itself) count as the page's own origin.
+function originOf(url) {
+  return new URL(url, location.href).origin;
 }
 
 function apiBase() {
