@@ -68,6 +68,7 @@ async function run(action) {
       forgetSession();
       showSignedOut();
     }
+    setStatus(session ? 'Still logged in; the last action failed.' : 'Not logged in.');
   }
 }
 
@@ -126,6 +127,9 @@ async function finishLogin() {
       redirect_uri: config.redirect_uri,
       code_verifier: pending.verifier,
     }, 'exchange');
+    if (typeof tokens?.refresh_token !== 'string') {
+      throw new Problem('The token-swap server answered without a refresh token.');
+    }
     session = { ...sessionFrom(tokens), refresh_token: tokens.refresh_token };
     saveSession();
     note('Logged in: the server exchanged the code for tokens.');
@@ -209,7 +213,7 @@ async function doRefresh(reason) {
 }
 
 function sessionFrom(tokens) {
-  if (typeof tokens.access_token !== 'string' || typeof tokens.expires_in !== 'number') {
+  if (typeof tokens?.access_token !== 'string' || typeof tokens?.expires_in !== 'number') {
     throw new Problem('The token-swap server answered without an access token and its lifetime.');
   }
   return {
