@@ -10,12 +10,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <sstream>
 
 namespace tokenswap::web {
 namespace {
@@ -43,6 +46,22 @@ struct read_outcome {
   std::optional<request> message;
   std::optional<response> rejection;
 };
+
+// Ends the connection the way a broken peer would; SO_LINGER with a zero timeout makes close()
+// send a reset instead of an orderly shutdown.
+net::awaitable<void> break_connection(beast::tcp_stream& stream, const response& res,
+                                      connection_fate fate) {
+  auto& socket = stream.socket();
+  beast::error_code ignored;
+  if (fate == connection_fate::reset_mid_response) {
+    std::ostringstream out;
+    out << res;
+    auto text = out.str();
+    co_await net::async_write(socket, net::buffer(text.data(), text.size() / 2), use_tuple);
+    socket.set_option(net::socket_base::linger(true, 0), ignored);
+  }
+  socket.close(ignored);
+}
 
 } // namespace
 
@@ -191,11 +210,16 @@ net::awaitable<void> http_server::state::run_session(tcp::socket socket) {
 
     bool keep_alive = outcome.message->keep_alive();
     auto version = outcome.message->version();
-    request_info info{next_id++, peer, std::chrono::steady_clock::now()};
+    auto fate = connection_fate::answer;
+    request_info info{next_id++, peer, std::chrono::steady_clock::now(), &fate};
     auto res = co_await handle(std::move(*outcome.message), info);
     res.version(version);
     res.keep_alive(keep_alive && !stopping);
     res.prepare_payload();
+    if (fate != connection_fate::answer) {
+      co_await break_connection(stream, res, fate);
+      co_return;
+    }
 
     stream.expires_after(limits.transfer_timeout);
     auto [ec, n] = co_await http::async_write(stream, res, use_tuple);

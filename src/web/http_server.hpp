@@ -25,11 +25,21 @@ struct server_limits {
   std::chrono::milliseconds transfer_timeout{30'000};
 };
 
+// How a connection ends after a handler returns. Only the emulator's fault controls ask for
+// anything but `answer`, to show clients a peer that breaks.
+enum class connection_fate {
+  answer,             // send the response
+  close_silently,     // close without sending anything
+  reset_mid_response, // send the first half of the response, then reset the connection
+};
+
 // What a handler knows about the request besides the message itself.
 struct request_info {
   std::uint64_t id = 0;
   tcp::endpoint peer;
   std::chrono::steady_clock::time_point received;
+  // Valid while the handler runs; set it to break the connection instead of answering.
+  connection_fate* fate = nullptr;
 };
 
 using handler = std::function<net::awaitable<response>(request, request_info)>;

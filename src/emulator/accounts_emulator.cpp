@@ -1,0 +1,488 @@
+#include "emulator/accounts_emulator.hpp"
+
+#include "emulator/admin_api.hpp"
+#include "emulator/authorize.hpp"
+#include "emulator/pages.hpp"
+#include "emulator/scopes.hpp"
+#include "emulator/token_endpoint.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <mutex>
+#include <stdexcept>
+
+namespace tokenswap::emulator {
+namespace {
+
+// Expired codes, tokens and pending consents are swept after this many new grants.
+constexpr std::uint64_t purge_interval = 1024;
+
+net::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+  net::steady_timer timer(co_await net::this_coro::executor, duration);
+  co_await timer.async_wait(net::use_awaitable);
+}
+
+web::response json_response(unsigned status, std::string body) {
+  web::response res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.set(http::field::pragma, "no-cache");
+  // Spotify lets browser apps (PKCE) call the token endpoint and the Web API directly.
+  res.set(http::field::access_control_allow_origin, "*");
+  res.body() = std::move(body);
+  return res;
+}
+
+web::response page_response(unsigned status, std::string body, std::string policy) {
+  web::response res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.set("Content-Security-Policy", policy);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  res.body() = std::move(body);
+  return res;
+}
+
+web::response redirect_response(http::status status, const std::string& location) {
+  web::response res{status, 11};
+  res.set(http::field::location, location);
+  res.set(http::field::cache_control, "no-store");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
+}
+
+web::response preflight_response() {
+  web::response res{http::status::no_content, 11};
+  res.set(http::field::access_control_allow_origin, "*");
+  res.set(http::field::access_control_allow_methods, "GET, POST, PUT, DELETE");
+  res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
+  res.set(http::field::access_control_max_age, "600");
+  return res;
+}
+
+web::response method_not_allowed(std::string_view allow) {
+  auto res = json_response(405, web_api_error(405, "Method not allowed"));
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+// The origin the Web API's links point back to: the one the client used to reach us.
+std::string api_base(const web::request& req) {
+  auto host = req[http::field::host];
+  return "http://" + std::string(host.empty() ? "127.0.0.1" : host);
+}
+
+std::string bearer_token(const web::request& req) {
+  auto header = req[http::field::authorization];
+  return header.starts_with("Bearer ") ? std::string(header.substr(7)) : std::string();
+}
+
+std::string grant_type_of(std::string_view body) {
+  auto form = core::decode_form(body);
+  auto value = form ? form->optional("grant_type") : core::result<std::optional<std::string>>();
+  return form && value && *value ? **value : std::string();
+}
+
+web::response status_fault(const fault& planned, fault_target where) {
+  auto description = "Emulated failure with status " + std::to_string(planned.status);
+  auto body = where == fault_target::web_api
+                  ? web_api_error(planned.status, description)
+                  : core::oauth_error{planned.status, "server_error", description, std::nullopt}
+                        .to_json();
+  auto res = json_response(planned.status, std::move(body));
+  if (planned.retry_after.count() > 0) {
+    res.set(http::field::retry_after, std::to_string(planned.retry_after.count()));
+  }
+  return res;
+}
+
+// What a planned fault turns the answer into; `answer` produces the normal one.
+web::response fault_response(const fault& planned, fault_target where, web::request_info info,
+                             const std::function<web::response()>& answer) {
+  auto set_fate = [&](web::connection_fate fate) {
+    if (info.fate) {
+      *info.fate = fate;
+    }
+  };
+  switch (planned.kind) {
+  case fault_kind::status:
+    return status_fault(planned, where);
+  case fault_kind::close:
+    set_fate(web::connection_fate::close_silently);
+    return json_response(500, "");
+  case fault_kind::reset:
+    set_fate(web::connection_fate::reset_mid_response);
+    return answer();
+  case fault_kind::malformed_json:
+    return json_response(200, R"({"access_token":"BQ-truncated","token_type":"Bearer","expi)");
+  case fault_kind::huge_body:
+    return json_response(200, "{\"padding\":\"" +
+                                  std::string(planned.body_bytes > 16 ? planned.body_bytes - 16 : 0, 'x') +
+                                  "\"}");
+  case fault_kind::delay:
+    break;
+  }
+  return answer();
+}
+
+} // namespace
+
+struct accounts_emulator::state {
+  mutable std::mutex mutex;
+  clock_function clock;
+  client_registry clients;
+  grant_store grants;
+  pending_consents pending;
+  approvals approved;
+  token_policy policy;
+  bool auto_approve = false;
+  std::chrono::seconds code_lifetime{600};
+  std::chrono::milliseconds latency{0};
+  user_profile user;
+  fault_plan faults;
+  emulator_counters counters;
+  std::uint64_t grants_since_purge = 0;
+
+  time_point now() const { return clock ? clock() : std::chrono::system_clock::now(); }
+  std::string issue_code(const authorize_request& request, time_point at);
+  void count_grant(std::string_view grant_type);
+  void maybe_purge(time_point at);
+
+  web::response authorize(std::string_view query);
+  web::response decide(std::string_view body);
+  web::response token(const web::request& req);
+  web::response web_api(const web::request& req, std::string_view path, std::string_view query);
+  web::response static_content(http::verb method, std::string_view path);
+  std::optional<fault> take_fault(fault_target where);
+  net::awaitable<web::response> with_faults(fault_target where, web::request_info info,
+                                            std::function<web::response()> answer);
+};
+
+std::string accounts_emulator::state::issue_code(const authorize_request& request, time_point at) {
+  authorization granted{request.client_id, user.id, request.scopes, at};
+  maybe_purge(at);
+  return grants.add_code({std::move(granted), request.redirect_uri, request.code_challenge},
+                         at + code_lifetime);
+}
+
+void accounts_emulator::state::maybe_purge(time_point at) {
+  if (++grants_since_purge < purge_interval) {
+    return;
+  }
+  grants_since_purge = 0;
+  grants.purge(at);
+  pending.purge(at);
+}
+
+void accounts_emulator::state::count_grant(std::string_view grant_type) {
+  ++counters.token_calls;
+  if (grant_type == "authorization_code") {
+    ++counters.authorization_code_grants;
+  } else if (grant_type == "refresh_token") {
+    ++counters.refresh_token_grants;
+  } else if (grant_type == "client_credentials") {
+    ++counters.client_credentials_grants;
+  } else {
+    ++counters.other_grants;
+  }
+}
+
+web::response accounts_emulator::state::authorize(std::string_view query) {
+  std::lock_guard lock(mutex);
+  ++counters.authorize_calls;
+  auto params = core::decode_form(query);
+  auto checked = params ? check_authorize(*params, clients)
+                        : checked_authorize{std::nullopt, "The request's parameters are not "
+                                                          "properly encoded."};
+  if (!checked.request) {
+    return page_response(400, error_page(checked.problem), content_security_policy());
+  }
+
+  const auto& request = *checked.request;
+  auto at = now();
+  if (auto_approve || (!request.show_dialog && approved.covers(request))) {
+    return redirect_response(http::status::found, approved_redirect(request, issue_code(request, at)));
+  }
+  auto id = pending.add(request, at + code_lifetime);
+  return page_response(200, consent_page(*clients.find(request.client_id), request, id),
+                       content_security_policy(request.redirect_uri));
+}
+
+web::response accounts_emulator::state::decide(std::string_view body) {
+  auto form = core::decode_form(body);
+  auto id = form ? form->optional("request") : core::result<std::optional<std::string>>();
+  auto decision = form ? form->optional("decision") : core::result<std::optional<std::string>>();
+  bool agreed = decision && *decision == std::optional<std::string>("agree");
+  bool cancelled = decision && *decision == std::optional<std::string>("cancel");
+  if (!id || !*id || (!agreed && !cancelled)) {
+    return page_response(400, error_page("The answer to the login request was malformed."),
+                         content_security_policy());
+  }
+
+  std::lock_guard lock(mutex);
+  auto at = now();
+  auto request = pending.take(**id, at);
+  if (!request) {
+    return page_response(400, error_page("This login request has expired or was already "
+                                         "answered. Go back to the app and start again."),
+                         content_security_policy());
+  }
+  if (cancelled) {
+    return redirect_response(http::status::see_other, denied_redirect(*request));
+  }
+  approved.remember(*request);
+  return redirect_response(http::status::see_other, approved_redirect(*request, issue_code(*request, at)));
+}
+
+web::response accounts_emulator::state::token(const web::request& req) {
+  std::lock_guard lock(mutex);
+  auto at = now();
+  auto answer = answer_token_request(req[http::field::authorization], req.body(), clients, grants,
+                                     policy, at);
+  if (answer.status != 200) {
+    ++counters.token_errors;
+  }
+  maybe_purge(at);
+  return json_response(answer.status, std::move(answer.body));
+}
+
+web::response accounts_emulator::state::web_api(const web::request& req, std::string_view path,
+                                                std::string_view query) {
+  auto token = bearer_token(req);
+  std::lock_guard lock(mutex);
+  ++counters.api_calls;
+  auto found = token.empty() ? lookup<access_grant>{} : grants.find_access_token(token, now());
+  if (found.status != lookup_status::found) {
+    auto message = token.empty()                               ? "No token provided"
+                   : found.status == lookup_status::expired ? "The access token expired"
+                                                              : "Invalid access token";
+    auto res = json_response(401, web_api_error(401, message));
+    res.set(http::field::www_authenticate, "Bearer realm=\"spotify\"");
+    return res;
+  }
+  const auto& granted = found.grant->granted;
+  if (granted.user_id.empty()) {
+    return json_response(401, web_api_error(401, "This request requires user authentication."));
+  }
+  if (path == "/v1/me") {
+    return json_response(200, profile_json(user, granted.scopes, api_base(req)));
+  }
+
+  if (!has_scope(granted.scopes, "playlist-read-private")) {
+    return json_response(403, web_api_error(403, "Insufficient client scope"));
+  }
+  std::string problem;
+  auto params = core::decode_form(query);
+  auto page = params ? parse_paging(*params, problem) : std::nullopt;
+  if (!page) {
+    return json_response(400, web_api_error(400, problem.empty() ? "Malformed query" : problem));
+  }
+  return json_response(200, playlists_json(user, *page, api_base(req)));
+}
+
+std::optional<fault> accounts_emulator::state::take_fault(fault_target where) {
+  std::lock_guard lock(mutex);
+  auto planned = faults.next(where);
+  if (planned) {
+    ++counters.faults_applied;
+  }
+  return planned;
+}
+
+net::awaitable<web::response>
+accounts_emulator::state::with_faults(fault_target where, web::request_info info,
+                                      std::function<web::response()> answer) {
+  auto planned = take_fault(where);
+  if (!planned) {
+    co_return answer();
+  }
+  if (planned->delay.count() > 0) {
+    co_await sleep_for(planned->delay);
+  }
+  co_return fault_response(*planned, where, info, answer);
+}
+
+accounts_emulator::accounts_emulator(emulator_settings settings, clock_function clock)
+    : state_(std::make_unique<state>()) {
+  if (settings.clients.empty()) {
+    settings.clients.push_back(default_client());
+  }
+  std::vector<std::string> problems;
+  for (auto& client : settings.clients) {
+    auto found = state_->clients.add(std::move(client));
+    problems.insert(problems.end(), found.begin(), found.end());
+  }
+  if (!problems.empty()) {
+    std::string text = "invalid emulator client";
+    for (const auto& problem : problems) {
+      text += "; " + problem;
+    }
+    throw std::invalid_argument(text);
+  }
+  state_->clock = std::move(clock);
+  state_->auto_approve = settings.auto_approve;
+  state_->policy.rotate_refresh_tokens = settings.rotate_refresh_tokens;
+  state_->policy.access_lifetime = settings.token_lifetime;
+  state_->code_lifetime = settings.code_lifetime;
+  state_->latency = settings.latency;
+  state_->user = std::move(settings.user);
+}
+
+accounts_emulator::~accounts_emulator() = default;
+
+net::awaitable<web::response> accounts_emulator::handle(web::request req, web::request_info info) {
+  auto latency = [&] {
+    std::lock_guard lock(state_->mutex);
+    return state_->latency;
+  }();
+  if (latency.count() > 0) {
+    co_await sleep_for(latency);
+  }
+
+  auto target = std::string_view(req.target());
+  auto question = target.find('?');
+  auto path = target.substr(0, question);
+  auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  auto method = req.method();
+
+  if (method == http::verb::options && (path.starts_with("/v1/") || path == "/api/token")) {
+    co_return preflight_response();
+  }
+  if (path == "/api/token") {
+    if (method != http::verb::post) {
+      co_return method_not_allowed("POST");
+    }
+    {
+      std::lock_guard lock(state_->mutex);
+      state_->count_grant(grant_type_of(req.body()));
+    }
+    co_return co_await state_->with_faults(fault_target::token, info,
+                                           [&] { return state_->token(req); });
+  }
+  if (path == "/v1/me" || path == "/v1/me/playlists") {
+    if (method != http::verb::get) {
+      co_return method_not_allowed("GET");
+    }
+    co_return co_await state_->with_faults(fault_target::web_api, info,
+                                           [&] { return state_->web_api(req, path, query); });
+  }
+  if (path == "/authorize") {
+    co_return method == http::verb::get ? state_->authorize(query) : method_not_allowed("GET");
+  }
+  if (path == "/authorize/decision") {
+    co_return method == http::verb::post ? state_->decide(req.body()) : method_not_allowed("POST");
+  }
+  if (path.starts_with("/emulator/")) {
+    co_return answer_admin(*this, req, path);
+  }
+  co_return state_->static_content(method, path);
+}
+
+web::handler accounts_emulator::handler() {
+  return [this](web::request req, web::request_info info) {
+    return handle(std::move(req), info);
+  };
+}
+
+web::response accounts_emulator::state::static_content(http::verb method, std::string_view path) {
+  std::optional<std::string> svg;
+  if (path.starts_with("/images/")) {
+    svg = playlist_image_svg(path.substr(8));
+  }
+  if (path != stylesheet_path && !svg) {
+    return json_response(404, web_api_error(404, "Service not found"));
+  }
+  if (method != http::verb::get && method != http::verb::head) {
+    return method_not_allowed("GET, HEAD");
+  }
+  web::response res{http::status::ok, 11};
+  res.set(http::field::content_type, svg ? "image/svg+xml" : "text/css; charset=utf-8");
+  res.set(http::field::cache_control, "public, max-age=3600");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.body() = svg ? std::move(*svg) : std::string(stylesheet());
+  return res;
+}
+
+std::vector<std::string> accounts_emulator::register_client(registered_client client) {
+  std::lock_guard lock(state_->mutex);
+  return state_->clients.add(std::move(client));
+}
+
+void accounts_emulator::set_auto_approve(bool on) {
+  std::lock_guard lock(state_->mutex);
+  state_->auto_approve = on;
+}
+
+void accounts_emulator::set_rotate_refresh_tokens(bool on) {
+  std::lock_guard lock(state_->mutex);
+  state_->policy.rotate_refresh_tokens = on;
+}
+
+void accounts_emulator::set_token_lifetime(std::chrono::seconds lifetime) {
+  std::lock_guard lock(state_->mutex);
+  state_->policy.access_lifetime = lifetime;
+}
+
+void accounts_emulator::set_latency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(state_->mutex);
+  state_->latency = latency;
+}
+
+void accounts_emulator::inject_fault(fault planned) {
+  std::lock_guard lock(state_->mutex);
+  state_->faults.add(planned);
+}
+
+void accounts_emulator::clear_faults() {
+  std::lock_guard lock(state_->mutex);
+  state_->faults.clear();
+}
+
+void accounts_emulator::revoke_refresh_tokens() {
+  std::lock_guard lock(state_->mutex);
+  state_->grants.revoke_refresh_tokens();
+}
+
+std::string accounts_emulator::mint_code(const code_request& request) {
+  std::lock_guard lock(state_->mutex);
+  const auto* client = state_->clients.find(request.client_id);
+  if (!client || !is_registered_redirect(*client, request.redirect_uri)) {
+    throw std::invalid_argument("mint_code: unknown client or unregistered redirect URI");
+  }
+  for (const auto& scope : request.scopes) {
+    if (!find_scope(scope)) {
+      throw std::invalid_argument("mint_code: unknown scope '" + scope + "'");
+    }
+  }
+  authorize_request approved{request.client_id, request.redirect_uri, std::nullopt,
+                             request.scopes,    request.code_challenge, false};
+  return state_->issue_code(approved, state_->now());
+}
+
+emulator_settings accounts_emulator::settings() const {
+  std::lock_guard lock(state_->mutex);
+  emulator_settings out;
+  out.auto_approve = state_->auto_approve;
+  out.rotate_refresh_tokens = state_->policy.rotate_refresh_tokens;
+  out.token_lifetime = state_->policy.access_lifetime;
+  out.code_lifetime = state_->code_lifetime;
+  out.latency = state_->latency;
+  out.user = state_->user;
+  return out;
+}
+
+emulator_counters accounts_emulator::counters() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->counters;
+}
+
+void accounts_emulator::reset_counters() {
+  std::lock_guard lock(state_->mutex);
+  state_->counters = {};
+}
+
+} // namespace tokenswap::emulator
