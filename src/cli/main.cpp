@@ -15,6 +15,8 @@ struct command {
 constexpr command commands[] = {
     {"serve", "run the token-swap server", tokenswap::cli::run_serve},
     {"keygen", "print a fresh random ENCRYPTION_SECRET", tokenswap::cli::run_keygen},
+    {"emulator", "run an emulator of Spotify's accounts service and Web API",
+     tokenswap::cli::run_emulator},
 };
 
 void print_usage(std::FILE* out) {

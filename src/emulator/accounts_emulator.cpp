@@ -89,10 +89,10 @@ std::string grant_type_of(std::string_view body) {
 
 web::response status_fault(const fault& planned, fault_target where) {
   auto description = "Emulated failure with status " + std::to_string(planned.status);
+  auto error = planned.status == 429 ? "too_many_requests" : "server_error";
   auto body = where == fault_target::web_api
                   ? web_api_error(planned.status, description)
-                  : core::oauth_error{planned.status, "server_error", description, std::nullopt}
-                        .to_json();
+                  : core::oauth_error{planned.status, error, description, std::nullopt}.to_json();
   auto res = json_response(planned.status, std::move(body));
   if (planned.retry_after.count() > 0) {
     res.set(http::field::retry_after, std::to_string(planned.retry_after.count()));
@@ -120,9 +120,9 @@ web::response fault_response(const fault& planned, fault_target where, web::requ
   case fault_kind::malformed_json:
     return json_response(200, R"({"access_token":"BQ-truncated","token_type":"Bearer","expi)");
   case fault_kind::huge_body:
-    return json_response(200, "{\"padding\":\"" +
-                                  std::string(planned.body_bytes > 16 ? planned.body_bytes - 16 : 0, 'x') +
-                                  "\"}");
+    return json_response(
+        200, "{\"padding\":\"" +
+                 std::string(planned.body_bytes > 16 ? planned.body_bytes - 16 : 0, 'x') + "\"}");
   case fault_kind::delay:
     break;
   }
@@ -205,7 +205,8 @@ web::response accounts_emulator::state::authorize(std::string_view query) {
   const auto& request = *checked.request;
   auto at = now();
   if (auto_approve || (!request.show_dialog && approved.covers(request))) {
-    return redirect_response(http::status::found, approved_redirect(request, issue_code(request, at)));
+    return redirect_response(http::status::found,
+                             approved_redirect(request, issue_code(request, at)));
   }
   auto id = pending.add(request, at + code_lifetime);
   return page_response(200, consent_page(*clients.find(request.client_id), request, id),
@@ -227,15 +228,17 @@ web::response accounts_emulator::state::decide(std::string_view body) {
   auto at = now();
   auto request = pending.take(**id, at);
   if (!request) {
-    return page_response(400, error_page("This login request has expired or was already "
-                                         "answered. Go back to the app and start again."),
+    return page_response(400,
+                         error_page("This login request has expired or was already "
+                                    "answered. Go back to the app and start again."),
                          content_security_policy());
   }
   if (cancelled) {
     return redirect_response(http::status::see_other, denied_redirect(*request));
   }
   approved.remember(*request);
-  return redirect_response(http::status::see_other, approved_redirect(*request, issue_code(*request, at)));
+  return redirect_response(http::status::see_other,
+                           approved_redirect(*request, issue_code(*request, at)));
 }
 
 web::response accounts_emulator::state::token(const web::request& req) {
@@ -257,9 +260,9 @@ web::response accounts_emulator::state::web_api(const web::request& req, std::st
   ++counters.api_calls;
   auto found = token.empty() ? lookup<access_grant>{} : grants.find_access_token(token, now());
   if (found.status != lookup_status::found) {
-    auto message = token.empty()                               ? "No token provided"
+    auto message = token.empty()                            ? "No token provided"
                    : found.status == lookup_status::expired ? "The access token expired"
-                                                              : "Invalid access token";
+                                                            : "Invalid access token";
     auto res = json_response(401, web_api_error(401, message));
     res.set(http::field::www_authenticate, "Bearer realm=\"spotify\"");
     return res;
@@ -346,7 +349,8 @@ net::awaitable<web::response> accounts_emulator::handle(web::request req, web::r
   auto target = std::string_view(req.target());
   auto question = target.find('?');
   auto path = target.substr(0, question);
-  auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  auto query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
   auto method = req.method();
 
   if (method == http::verb::options && (path.starts_with("/v1/") || path == "/api/token")) {
@@ -383,9 +387,7 @@ net::awaitable<web::response> accounts_emulator::handle(web::request req, web::r
 }
 
 web::handler accounts_emulator::handler() {
-  return [this](web::request req, web::request_info info) {
-    return handle(std::move(req), info);
-  };
+  return [this](web::request req, web::request_info info) { return handle(std::move(req), info); };
 }
 
 web::response accounts_emulator::state::static_content(http::verb method, std::string_view path) {
@@ -458,7 +460,7 @@ std::string accounts_emulator::mint_code(const code_request& request) {
       throw std::invalid_argument("mint_code: unknown scope '" + scope + "'");
     }
   }
-  authorize_request approved{request.client_id, request.redirect_uri, std::nullopt,
+  authorize_request approved{request.client_id, request.redirect_uri,   std::nullopt,
                              request.scopes,    request.code_challenge, false};
   return state_->issue_code(approved, state_->now());
 }

@@ -77,8 +77,8 @@ web::response change_settings(accounts_emulator& emulator, const json::object& c
     } else if (key == "latency_ms" && is_count) {
       emulator.set_latency(std::chrono::milliseconds(value.as_int64()));
     } else {
-      return admin_error(http::status::bad_request, "unknown setting or wrong type: " +
-                                                        std::string(key));
+      return admin_error(http::status::bad_request,
+                         "unknown setting or wrong type: " + std::string(key));
     }
   }
   return admin_json(http::status::ok, settings_json(emulator.settings()));
@@ -97,8 +97,10 @@ web::response mint(accounts_emulator& emulator, const json::object& request) {
 }
 
 web::response add_client(accounts_emulator& emulator, const json::object& request) {
-  registered_client client{string_member(request, "id"), string_member(request, "secret"),
-                           string_member(request, "name"), {}};
+  registered_client client{string_member(request, "id"),
+                           string_member(request, "secret"),
+                           string_member(request, "name"),
+                           {}};
   if (const auto* uris = request.if_contains("redirect_uris"); uris && uris->is_array()) {
     for (const auto& uri : uris->as_array()) {
       client.redirect_uris.push_back(uri.is_string() ? std::string(uri.as_string()) : "");
@@ -112,8 +114,9 @@ web::response add_client(accounts_emulator& emulator, const json::object& reques
   for (auto& problem : problems) {
     listed.emplace_back(problem);
   }
-  return admin_json(http::status::bad_request,
-                    json::serialize(json::object{{"error", "invalid client"}, {"problems", listed}}));
+  return admin_json(
+      http::status::bad_request,
+      json::serialize(json::object{{"error", "invalid client"}, {"problems", listed}}));
 }
 
 web::response post_admin(accounts_emulator& emulator, const web::request& req,

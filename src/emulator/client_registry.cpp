@@ -48,11 +48,10 @@ std::optional<std::string> redirect_uri_problem(std::string_view uri) {
 }
 
 bool is_registered_redirect(const registered_client& client, std::string_view requested) {
-  return std::any_of(client.redirect_uris.begin(), client.redirect_uris.end(),
-                     [&](const std::string& registered) {
-                       return registered == requested ||
-                              matches_with_any_port(registered, requested);
-                     });
+  return std::any_of(
+      client.redirect_uris.begin(), client.redirect_uris.end(), [&](const std::string& registered) {
+        return registered == requested || matches_with_any_port(registered, requested);
+      });
 }
 
 std::vector<std::string> client_registry::add(registered_client client) {
@@ -89,11 +88,11 @@ const registered_client* client_registry::find(std::string_view id) const {
 }
 
 registered_client default_client() {
-  return {"tokenswap-demo-client",
-          "tokenswap-demo-secret",
-          "tokenswap demo",
-          {"http://127.0.0.1:5000/callback", "http://127.0.0.1/callback",
-           "tokenswap-demo://callback"}};
+  return {
+      "tokenswap-demo-client",
+      "tokenswap-demo-secret",
+      "tokenswap demo",
+      {"http://127.0.0.1:5000/callback", "http://127.0.0.1/callback", "tokenswap-demo://callback"}};
 }
 
 } // namespace tokenswap::emulator

@@ -19,8 +19,8 @@ struct emulator_server::running {
   std::thread thread;
 };
 
-emulator_server::emulator_server(emulator_settings settings, std::string host,
-                                 unsigned short port, std::size_t threads, clock_function clock)
+emulator_server::emulator_server(emulator_settings settings, std::string host, unsigned short port,
+                                 std::size_t threads, clock_function clock)
     : running_(std::make_unique<running>(std::move(settings), std::move(clock), threads)) {
   if (auto ec = running_->server.listen(host, port)) {
     throw std::system_error(ec, "emulator cannot listen on " + host);

@@ -37,7 +37,8 @@ std::string redirect_source(std::string_view redirect_uri) {
   if (!parsed->has_authority() || parsed->host().empty()) {
     return std::string(parsed->scheme()) + ":";
   }
-  auto origin = std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
+  auto origin =
+      std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
   return origin;
 }
 
@@ -79,8 +80,8 @@ std::string consent_page(const registered_client& client, const authorize_reques
              "Agree</button>\n"
              "<button type=\"submit\" class=\"cancel\" name=\"decision\" value=\"cancel\">"
              "Cancel</button>\n</div>\n</form>\n";
-  content += "<p class=\"note\">You will be sent back to " + html_escape(request.redirect_uri) +
-             "</p>\n";
+  content +=
+      "<p class=\"note\">You will be sent back to " + html_escape(request.redirect_uri) + "</p>\n";
   return page("Log in to " + client.name, content);
 }
 
@@ -107,12 +108,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\'': out += "&#39;"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      out += c;
     }
   }
   return out;

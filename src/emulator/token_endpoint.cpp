@@ -1,5 +1,6 @@
 #include "emulator/token_endpoint.hpp"
 
+#include "core/base64.hpp"
 #include "core/oauth_error.hpp"
 #include "core/params.hpp"
 #include "emulator/encoding.hpp"
@@ -31,7 +32,7 @@ core::result<caller> authenticate(std::string_view authorization, const core::pa
   std::optional<std::string> secret;
   if (!authorization.empty()) {
     auto decoded = authorization.starts_with("Basic ")
-                       ? base64_decode(authorization.substr(6))
+                       ? core::base64_decode(authorization.substr(6))
                        : std::optional<std::string>();
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
@@ -149,7 +150,8 @@ core::result<std::string> client_credentials(const caller& who, grant_store& gra
   if (!who.has_secret) {
     return invalid_client("Invalid client secret");
   }
-  auto access = grants.add_access_token({who.client->id, "", {}, now}, now + policy.access_lifetime);
+  auto access =
+      grants.add_access_token({who.client->id, "", {}, now}, now + policy.access_lifetime);
   boost::json::object body;
   body["access_token"] = access;
   body["token_type"] = "Bearer";

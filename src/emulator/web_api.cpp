@@ -16,7 +16,8 @@ namespace json = boost::json;
 json::object user_reference(std::string_view id, std::string_view name, std::string_view api_base) {
   json::object owner;
   owner["display_name"] = name;
-  owner["external_urls"] = json::object{{"spotify", "https://open.spotify.com/user/" + std::string(id)}};
+  owner["external_urls"] =
+      json::object{{"spotify", "https://open.spotify.com/user/" + std::string(id)}};
   owner["href"] = std::string(api_base) + "/v1/users/" + std::string(id);
   owner["id"] = id;
   owner["type"] = "user";
@@ -118,8 +119,8 @@ const std::vector<sample_playlist>& sample_library() {
       {"Rainy Day", "Soft songs for grey afternoons", 27, "tokenswap-listener", "Alex Listener",
        "#5d6d7e"},
       {"Indie Discoveries", "New names worth a listen", 60, "spotify", "Spotify", "#117a65"},
-      {"Dinner Party", "Warm grooves for good company", 41, "tokenswap-listener",
-       "Alex Listener", "#922b21"},
+      {"Dinner Party", "Warm grooves for good company", 41, "tokenswap-listener", "Alex Listener",
+       "#922b21"},
       {"Sleep", "Quiet sounds to drift off", 150, "spotify", "Spotify", "#212f3d"},
   };
   return library;
@@ -163,11 +164,14 @@ std::string playlists_json(const user_profile&, const page_request& page,
   body["href"] = page_link(api_base, page.offset, page.limit);
   body["items"] = std::move(items);
   body["limit"] = page.limit;
-  body["next"] = page.offset + page.limit < total ? page_link(api_base, page.offset + page.limit, page.limit)
-                                                  : json::value(nullptr);
+  body["next"] = page.offset + page.limit < total
+                     ? page_link(api_base, page.offset + page.limit, page.limit)
+                     : json::value(nullptr);
   body["offset"] = page.offset;
-  body["previous"] = page.offset > 0 ? page_link(api_base, page.offset > page.limit ? page.offset - page.limit : 0, page.limit)
-                                     : json::value(nullptr);
+  body["previous"] =
+      page.offset > 0
+          ? page_link(api_base, page.offset > page.limit ? page.offset - page.limit : 0, page.limit)
+          : json::value(nullptr);
   body["total"] = total;
   return json::serialize(body);
 }
