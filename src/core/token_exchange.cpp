@@ -71,7 +71,8 @@ result<token_response> read_success(std::string_view body, bool needs_refresh_to
   token_response tokens;
   auto access_token = string_field(*object, "access_token");
   auto expires_in = seconds_field(*object, "expires_in");
-  if (!access_token || access_token->empty() || !expires_in) {
+  // A negative lifetime would have clients refresh in a loop; it is as unusable as a missing one.
+  if (!access_token || access_token->empty() || !expires_in || *expires_in < 0) {
     return unusable("the accounts service answered without an access token or its lifetime");
   }
   tokens.access_token = std::move(*access_token);

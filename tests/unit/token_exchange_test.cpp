@@ -76,7 +76,8 @@ TEST(ReadTokenAnswer, ExpiresInAsStringBecomesNumber) {
 TEST(ReadTokenAnswer, MalformedSuccessIsBadGateway) {
   for (auto body : {"not json", "[]", R"({"expires_in":3600})", R"({"access_token":"a"})",
                     R"({"access_token":"","expires_in":1})", R"({"access_token":5,"expires_in":1})",
-                    R"({"access_token":"a","expires_in":"soon"})"}) {
+                    R"({"access_token":"a","expires_in":"soon"})",
+                    R"({"access_token":"a","expires_in":-100})"}) {
     auto tokens = read_token_answer(answer(200, body), false);
     ASSERT_FALSE(tokens) << body;
     EXPECT_EQ(tokens.error().status, 502u) << body;
