@@ -100,6 +100,14 @@ web::response status_fault(const fault& planned, fault_target where) {
   return res;
 }
 
+// A valid JSON object of exactly `size` bytes (or the smallest one, when smaller).
+std::string padded_json(std::size_t size) {
+  constexpr std::string_view open = "{\"padding\":\"";
+  constexpr std::string_view close = "\"}";
+  auto fill = size > open.size() + close.size() ? size - open.size() - close.size() : 0;
+  return std::string(open) + std::string(fill, 'x') + std::string(close);
+}
+
 // What a planned fault turns the answer into; `answer` produces the normal one.
 web::response fault_response(const fault& planned, fault_target where, web::request_info info,
                              const std::function<web::response()>& answer) {
@@ -120,9 +128,7 @@ web::response fault_response(const fault& planned, fault_target where, web::requ
   case fault_kind::malformed_json:
     return json_response(200, R"({"access_token":"BQ-truncated","token_type":"Bearer","expi)");
   case fault_kind::huge_body:
-    return json_response(
-        200, "{\"padding\":\"" +
-                 std::string(planned.body_bytes > 16 ? planned.body_bytes - 16 : 0, 'x') + "\"}");
+    return json_response(200, padded_json(planned.body_bytes));
   case fault_kind::delay:
     break;
   }

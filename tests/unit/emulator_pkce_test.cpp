@@ -44,7 +44,7 @@ TEST(EmulatorPkce, AcceptsValuesOf43To128UnreservedCharacters) {
 TEST(EmulatorEncoding, RandomTokensAreUrlSafeAndDistinct) {
   auto first = random_token("AQ");
   auto second = random_token("AQ");
-  EXPECT_NE(first, second);
+  EXPECT_TRUE(first != second);
   EXPECT_TRUE(first.starts_with("AQ"));
   EXPECT_EQ(first.size(), 2u + 64u);
   EXPECT_EQ(
