@@ -3,6 +3,9 @@
 
 const SESSION_KEY = 'tokenswap.demo.session';
 const PENDING_KEY = 'tokenswap.demo.pending';
+// The activity list survives the trip to the consent page and reloads, for this tab only.
+const ACTIVITY_KEY = 'tokenswap.demo.activity';
+const ACTIVITY_LIMIT = 30;
 // Like the Cordova plugin: a token this close to its expiry counts as expired.
 const SAFETY_MARGIN_MS = 30_000;
 
@@ -26,6 +29,7 @@ start();
 
 async function start() {
   wireButtons();
+  showActivity();
   try {
     config = await loadConfig();
   } catch (problem) {
@@ -106,7 +110,10 @@ async function startLogin() {
     scope: config.scopes.join(' '),
     code_challenge_method: 'S256',
     code_challenge: base64url(new Uint8Array(digest)),
+    // A demo shows the consent page every time, so Cancel can be tried after an Agree.
+    show_dialog: 'true',
   }).toString();
+  note('Went to the accounts service to log in, with a fresh state and a PKCE challenge.');
   setStatus('Going to the accounts service to log in…');
   location.assign(url.toString());
 }
@@ -528,11 +535,30 @@ function hideProblem() {
 }
 
 function note(text) {
-  const entry = document.createElement('li');
-  const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString();
-  entry.append(time, ` ${text}`);
-  $('activity').prepend(entry);
+  const entries = readActivity();
+  entries.unshift({ at: Date.now(), text });
+  sessionStorage.setItem(ACTIVITY_KEY, JSON.stringify(entries.slice(0, ACTIVITY_LIMIT)));
+  showActivity();
+}
+
+function readActivity() {
+  try {
+    const entries = JSON.parse(sessionStorage.getItem(ACTIVITY_KEY) || '[]');
+    return Array.isArray(entries) ? entries : [];
+  } catch {
+    return [];
+  }
+}
+
+function showActivity() {
+  $('activity').replaceChildren(...readActivity().map(({ at, text }) => {
+    const entry = document.createElement('li');
+    const time = document.createElement('time');
+    time.dateTime = new Date(at).toISOString();
+    time.textContent = new Date(at).toLocaleTimeString();
+    entry.append(time, ` ${text}`);
+    return entry;
+  }));
 }
 
 // ---- Randomness and encoding for state and PKCE.
