@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "core/log.hpp"
 #include "emulator/accounts_emulator.hpp"
 #include "web/http_server.hpp"
 #include "web/io_pool.hpp"
@@ -161,10 +162,30 @@ void print_problems(const std::vector<std::string>& problems) {
   std::fprintf(stderr, "'tokenswap emulator --help' lists the options.\n");
 }
 
+// The emulator's handler plus one log line per request. Only the path is logged: query strings
+// and bodies carry codes, tokens and secrets.
+web::handler logged(emulator::accounts_emulator& spotify) {
+  return [&spotify](web::request req, web::request_info info) -> net::awaitable<web::response> {
+    auto method = std::string(req.method_string());
+    auto target = std::string_view(req.target());
+    auto path = std::string(target.substr(0, target.find('?')));
+    auto res = co_await spotify.handle(std::move(req), info);
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - info.received);
+    core::log(core::log_level::info, "request",
+              {{"id", info.id},
+               {"method", method},
+               {"path", path},
+               {"status", res.result_int()},
+               {"ms", elapsed.count()}});
+    co_return res;
+  };
+}
+
 int serve(emulator_options& options) {
   emulator::accounts_emulator spotify(std::move(options.settings));
   web::io_pool pool(options.threads);
-  web::http_server server(pool, {}, spotify.handler());
+  web::http_server server(pool, {}, logged(spotify));
   if (auto ec = server.listen(options.host, options.port)) {
     std::fprintf(stderr, "tokenswap emulator: cannot listen on %s:%u: %s\n", options.host.c_str(),
                  options.port, ec.message().c_str());

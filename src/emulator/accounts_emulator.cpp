@@ -404,8 +404,8 @@ web::response accounts_emulator::state::static_content(http::verb method, std::s
   if (path != stylesheet_path && !svg) {
     return json_response(404, web_api_error(404, "Service not found"));
   }
-  if (method != http::verb::get && method != http::verb::head) {
-    return method_not_allowed("GET, HEAD");
+  if (method != http::verb::get) {
+    return method_not_allowed("GET");
   }
   web::response res{http::status::ok, 11};
   res.set(http::field::content_type, svg ? "image/svg+xml" : "text/css; charset=utf-8");

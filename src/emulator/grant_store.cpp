@@ -24,7 +24,15 @@ lookup<code_grant> grant_store::take_code(const std::string& code, const std::st
   return {lookup_status::found, std::move(stored.grant)};
 }
 
-std::string grant_store::add_access_token(authorization granted, time_point expires) {
+std::string grant_store::add_access_token(authorization granted, time_point expires,
+                                          time_point now) {
+  if (access_tokens_.size() >= max_access_tokens_) {
+    purge(now);
+    // Still full of live tokens: drop a sixteenth at once so the sweep is not repeated per token.
+    while (access_tokens_.size() >= max_access_tokens_ - max_access_tokens_ / 16) {
+      access_tokens_.erase(access_tokens_.begin());
+    }
+  }
   auto token = random_token("BQ", 96);
   access_tokens_.emplace(token, access_grant{std::move(granted), expires});
   return token;

@@ -52,13 +52,18 @@ template <typename Grant> struct lookup {
 
 class grant_store {
 public:
+  // Keeps at most `max_access_tokens` access tokens: past it the expired ones are swept and then
+  // arbitrary live ones dropped, so that a long load run cannot grow the emulator without bound.
+  explicit grant_store(std::size_t max_access_tokens = 250'000)
+      : max_access_tokens_(max_access_tokens > 0 ? max_access_tokens : 1) {}
+
   std::string add_code(code_grant grant, time_point expires);
   // Removes and returns the code when it belongs to the client; a code presented by another
   // client stays untouched and is reported unknown.
   lookup<code_grant> take_code(const std::string& code, const std::string& client_id,
                                time_point now);
 
-  std::string add_access_token(authorization granted, time_point expires);
+  std::string add_access_token(authorization granted, time_point expires, time_point now);
   lookup<access_grant> find_access_token(const std::string& token, time_point now) const;
 
   std::string add_refresh_token(refresh_grant grant);
@@ -80,6 +85,7 @@ private:
     code_grant grant;
     time_point expires;
   };
+  std::size_t max_access_tokens_;
   std::unordered_map<std::string, stored_code> codes_;
   std::unordered_map<std::string, access_grant> access_tokens_;
   std::unordered_map<std::string, refresh_grant> refresh_tokens_;

@@ -12,6 +12,8 @@ std::string page(std::string_view title, std::string_view content) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
          html_escape(title) + "</title>\n<link rel=\"stylesheet\" href=\"" +
          std::string(stylesheet_path) + "\">\n</head>\n<body>\n<main class=\"card\">\n" +
+         "<p class=\"banner\">Spotify accounts emulator (tokenswap): no real account is "
+         "involved</p>\n" +
          std::string(content) + "</main>\n</body>\n</html>\n";
 }
 
@@ -45,7 +47,7 @@ std::string redirect_source(std::string_view redirect_uri) {
 } // namespace
 
 std::string_view stylesheet() {
-  return R"(:root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  return R"(:root { color-scheme: dark; font-family: system-ui, sans-serif; }
 body { margin: 0; min-height: 100vh; display: grid; place-items: center;
        background: #121212; color: #f5f5f5; }
 .card { max-width: 30rem; margin: 1rem; padding: 2rem; border-radius: 0.75rem;
@@ -62,6 +64,7 @@ button.cancel { background: transparent; color: #f5f5f5; }
 button:focus-visible { outline: 3px solid #ffffff; outline-offset: 3px; }
 .problem { color: #ff8a8a; font-family: ui-monospace, monospace; word-break: break-word; }
 .note { color: #b3b3b3; font-size: 0.9em; }
+.banner { color: #b3b3b3; font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em; }
 )";
 }
 

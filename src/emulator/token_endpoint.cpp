@@ -107,7 +107,7 @@ core::result<std::string> exchange_code(const caller& who, const core::params& f
     return invalid_client("Invalid client secret");
   }
 
-  auto access = grants.add_access_token(grant.granted, now + policy.access_lifetime);
+  auto access = grants.add_access_token(grant.granted, now + policy.access_lifetime, now);
   auto refresh = grants.add_refresh_token({grant.granted, !who.has_secret, false});
   return token_body(access, policy, grant.granted.scopes, refresh);
 }
@@ -141,7 +141,7 @@ core::result<std::string> refresh(const caller& who, const core::params& form, g
     grants.remove_refresh_token(**token);
     replacement = grants.add_refresh_token(grant);
   }
-  auto access = grants.add_access_token(grant.granted, now + policy.access_lifetime);
+  auto access = grants.add_access_token(grant.granted, now + policy.access_lifetime, now);
   return token_body(access, policy, grant.granted.scopes, replacement);
 }
 
@@ -151,7 +151,7 @@ core::result<std::string> client_credentials(const caller& who, grant_store& gra
     return invalid_client("Invalid client secret");
   }
   auto access =
-      grants.add_access_token({who.client->id, "", {}, now}, now + policy.access_lifetime);
+      grants.add_access_token({who.client->id, "", {}, now}, now + policy.access_lifetime, now);
   boost::json::object body;
   body["access_token"] = access;
   body["token_type"] = "Bearer";

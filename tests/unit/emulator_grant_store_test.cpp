@@ -38,7 +38,7 @@ TEST(EmulatorGrantStore, CodeOfAnotherClientIsUnknownAndStaysUsable) {
 
 TEST(EmulatorGrantStore, AccessTokenExpiresAtItsDeadline) {
   grant_store store;
-  auto token = store.add_access_token({"app", "listener", {}, start}, start + 5s);
+  auto token = store.add_access_token({"app", "listener", {}, start}, start + 5s, start);
   EXPECT_EQ(store.find_access_token(token, start + 4s).status, lookup_status::found);
   EXPECT_EQ(store.find_access_token(token, start + 5s).status, lookup_status::expired);
   EXPECT_EQ(store.find_access_token("BQnope", start).status, lookup_status::unknown);
@@ -72,10 +72,21 @@ TEST(EmulatorGrantStore, PurgeForgetsOnlyExpiredEntries) {
   grant_store store;
   store.add_code(sample_code(), start + 1min);
   store.add_code(sample_code(), start + 20min);
-  store.add_access_token({"app", "listener", {}, start}, start + 1min);
+  store.add_access_token({"app", "listener", {}, start}, start + 1min, start);
   store.purge(start + 5min);
   EXPECT_EQ(store.code_count(), 1u);
   EXPECT_EQ(store.access_token_count(), 0u);
+}
+
+TEST(EmulatorGrantStore, AccessTokensStayWithinTheirLimit) {
+  grant_store store(32);
+  auto old = store.add_access_token({"app", "listener", {}, start}, start + 1s, start);
+  for (int i = 0; i < 100; ++i) {
+    store.add_access_token({"app", "listener", {}, start}, start + 1h, start + 2s);
+  }
+  EXPECT_LE(store.access_token_count(), 32u);
+  EXPECT_GE(store.access_token_count(), 28u);
+  EXPECT_EQ(store.find_access_token(old, start).status, lookup_status::unknown);
 }
 
 } // namespace
