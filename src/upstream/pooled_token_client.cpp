@@ -109,6 +109,11 @@ net::awaitable<bool> pooled_token_client::shard::acquire(web::deadline by) {
   waiter me{*this, net::steady_timer(co_await net::this_coro::executor, by)};
   waiting.push_back(&me);
   co_await me.timer.async_wait(use_tuple);
+  if (me.granted && clock::now() >= by) {
+    // Handed a slot just as the deadline passed: too late to send anything.
+    release();
+    co_return false;
+  }
   co_return me.granted;
 }
 

@@ -171,7 +171,7 @@ client_result<url_parts> parse_url(std::string_view url) {
   }
   parts.where.port = parsed->has_port() ? std::string(parsed->port())
                                         : std::string(parts.where.tls ? "443" : "80");
-  if (parts.where.port.empty() || parsed->port_number() == 0) {
+  if (parsed->has_port() && parsed->port_number() == 0) {
     return client_error::bad_url;
   }
 
@@ -210,6 +210,16 @@ struct client_connection::impl {
   explicit impl(beast::tcp_stream plain) : stream(std::move(plain)) {}
   impl(tls_stream secure, std::shared_ptr<const tls_client_context> context)
       : stream(std::move(secure)), tls(std::move(context)) {}
+  impl(const impl&) = delete;
+  impl& operator=(const impl&) = delete;
+
+  // Closing without close_notify would make OpenSSL mark the session unresumable (a TLS 1.0
+  // rule, relaxed since TLS 1.1, RFC 4346 section 7.2.1); the session is still good.
+  ~impl() {
+    if (auto* secure = std::get_if<tls_stream>(&stream)) {
+      SSL_set_shutdown(secure->native_handle(), SSL_SENT_SHUTDOWN);
+    }
+  }
 
   beast::tcp_stream& tcp() {
     if (auto* secure = std::get_if<tls_stream>(&stream)) {
