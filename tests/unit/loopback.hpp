@@ -199,20 +199,13 @@ class tls_peer {
 public:
   explicit tls_peer(const test_pki& pki)
       : tls_(net::ssl::context::tls_server),
-        acceptor_(context_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
+        tcp_([this](tcp::socket socket, std::size_t) { return serve(std::move(socket)); }) {
     tls_.use_certificate_chain(net::buffer(pki.server_certificate_pem));
     tls_.use_private_key(net::buffer(pki.server_key_pem), net::ssl::context::pem);
-    net::co_spawn(context_, accept_loop(), net::detached);
-    runner_ = std::thread([this] { context_.run(); });
-  }
-  ~tls_peer() {
-    context_.stop();
-    runner_.join();
   }
 
-  unsigned short port() const { return acceptor_.local_endpoint().port(); }
   std::string url(const std::string& host = "127.0.0.1") const {
-    return "https://" + host + ":" + std::to_string(port());
+    return "https://" + host + ":" + std::to_string(tcp_.port());
   }
 
   std::atomic<std::size_t> handshakes{0};
@@ -221,16 +214,6 @@ public:
   std::atomic<std::size_t> requests{0};
 
 private:
-  net::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
-      if (ec) {
-        co_return;
-      }
-      net::co_spawn(context_, serve(std::move(socket)), net::detached);
-    }
-  }
-
   net::awaitable<void> serve(tcp::socket socket) {
     net::ssl::stream<tcp::socket> stream(std::move(socket), tls_);
     auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
@@ -254,10 +237,9 @@ private:
     }
   }
 
-  net::io_context context_;
   net::ssl::context tls_;
-  tcp::acceptor acceptor_;
-  std::thread runner_;
+  // Declared last: its thread stops before the context it uses goes.
+  scripted_peer tcp_;
 };
 
 } // namespace tokenswap::testing
