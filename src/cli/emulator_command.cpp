@@ -35,6 +35,8 @@ options:
                               port is accepted, as Spotify does for loopback addresses)
   --app-name NAME             the name the consent page shows
   --auto-approve              skip the consent page: /authorize redirects at once with a code
+  --auto-deny                 skip the consent page: /authorize redirects at once with
+                              error=access_denied, as if the person pressed Cancel
   --rotate-refresh-tokens     every refresh returns a new refresh token; the old one stops working
   --token-lifetime SECONDS    access token lifetime, expires_in (default 3600)
   --latency-ms MS             wait this long before every answer (default 0)
@@ -46,7 +48,7 @@ http://127.0.0.1/callback (any port) and tokenswap-demo://callback.
 
 Test controls over HTTP (JSON bodies): POST /emulator/faults, e.g.
 {"kind":"status","status":503,"times":2,"retry_after":5} (kinds: status, close, reset,
-malformed_json, huge_body, delay; target: token, web_api, any), DELETE /emulator/faults;
+malformed_json, huge_body, delay, html; target: token, web_api, any), DELETE /emulator/faults;
 GET and DELETE /emulator/counters; GET and POST /emulator/settings; POST /emulator/revoke;
 POST /emulator/codes; POST /emulator/clients.
 )";
@@ -105,6 +107,9 @@ const std::map<std::string_view, value_setter>& value_flags() {
 bool set_switch(emulator_options& options, std::string_view flag) {
   if (flag == "--auto-approve") {
     return options.settings.auto_approve = true;
+  }
+  if (flag == "--auto-deny") {
+    return options.settings.auto_deny = true;
   }
   if (flag == "--rotate-refresh-tokens") {
     return options.settings.rotate_refresh_tokens = true;

@@ -3,6 +3,7 @@
 #include "emulator/admin_api.hpp"
 #include "emulator/authorize.hpp"
 #include "emulator/pages.hpp"
+#include "emulator/responses.hpp"
 #include "emulator/scopes.hpp"
 #include "emulator/token_endpoint.hpp"
 
@@ -24,52 +25,6 @@ net::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
   co_await timer.async_wait(net::use_awaitable);
 }
 
-web::response json_response(unsigned status, std::string body) {
-  web::response res{static_cast<http::status>(status), 11};
-  res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "no-store");
-  res.set(http::field::pragma, "no-cache");
-  // Spotify lets browser apps (PKCE) call the token endpoint and the Web API directly.
-  res.set(http::field::access_control_allow_origin, "*");
-  res.body() = std::move(body);
-  return res;
-}
-
-web::response page_response(unsigned status, std::string body, std::string policy) {
-  web::response res{static_cast<http::status>(status), 11};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.set(http::field::cache_control, "no-store");
-  res.set("Content-Security-Policy", policy);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("X-Frame-Options", "DENY");
-  res.body() = std::move(body);
-  return res;
-}
-
-web::response redirect_response(http::status status, const std::string& location) {
-  web::response res{status, 11};
-  res.set(http::field::location, location);
-  res.set(http::field::cache_control, "no-store");
-  res.set("Referrer-Policy", "no-referrer");
-  return res;
-}
-
-web::response preflight_response() {
-  web::response res{http::status::no_content, 11};
-  res.set(http::field::access_control_allow_origin, "*");
-  res.set(http::field::access_control_allow_methods, "GET, POST, PUT, DELETE");
-  res.set(http::field::access_control_allow_headers, "Authorization, Content-Type");
-  res.set(http::field::access_control_max_age, "600");
-  return res;
-}
-
-web::response method_not_allowed(std::string_view allow) {
-  auto res = json_response(405, web_api_error(405, "Method not allowed"));
-  res.set(http::field::allow, allow);
-  return res;
-}
-
 // The origin the Web API's links point back to: the one the client used to reach us.
 std::string api_base(const web::request& req) {
   auto host = req[http::field::host];
@@ -81,58 +36,18 @@ std::string bearer_token(const web::request& req) {
   return header.starts_with("Bearer ") ? std::string(header.substr(7)) : std::string();
 }
 
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
+  auto question = target.find('?');
+  if (question == std::string_view::npos) {
+    return {target, {}};
+  }
+  return {target.substr(0, question), target.substr(question + 1)};
+}
+
 std::string grant_type_of(std::string_view body) {
   auto form = core::decode_form(body);
   auto value = form ? form->optional("grant_type") : core::result<std::optional<std::string>>();
   return form && value && *value ? **value : std::string();
-}
-
-web::response status_fault(const fault& planned, fault_target where) {
-  auto description = "Emulated failure with status " + std::to_string(planned.status);
-  auto error = planned.status == 429 ? "too_many_requests" : "server_error";
-  auto body = where == fault_target::web_api
-                  ? web_api_error(planned.status, description)
-                  : core::oauth_error{planned.status, error, description, std::nullopt}.to_json();
-  auto res = json_response(planned.status, std::move(body));
-  if (planned.retry_after.count() > 0) {
-    res.set(http::field::retry_after, std::to_string(planned.retry_after.count()));
-  }
-  return res;
-}
-
-// A valid JSON object of exactly `size` bytes (or the smallest one, when smaller).
-std::string padded_json(std::size_t size) {
-  constexpr std::string_view open = "{\"padding\":\"";
-  constexpr std::string_view close = "\"}";
-  auto fill = size > open.size() + close.size() ? size - open.size() - close.size() : 0;
-  return std::string(open) + std::string(fill, 'x') + std::string(close);
-}
-
-// What a planned fault turns the answer into; `answer` produces the normal one.
-web::response fault_response(const fault& planned, fault_target where, web::request_info info,
-                             const std::function<web::response()>& answer) {
-  auto set_fate = [&](web::connection_fate fate) {
-    if (info.fate) {
-      *info.fate = fate;
-    }
-  };
-  switch (planned.kind) {
-  case fault_kind::status:
-    return status_fault(planned, where);
-  case fault_kind::close:
-    set_fate(web::connection_fate::close_silently);
-    return json_response(500, "");
-  case fault_kind::reset:
-    set_fate(web::connection_fate::reset_mid_response);
-    return answer();
-  case fault_kind::malformed_json:
-    return json_response(200, R"({"access_token":"BQ-truncated","token_type":"Bearer","expi)");
-  case fault_kind::huge_body:
-    return json_response(200, padded_json(planned.body_bytes));
-  case fault_kind::delay:
-    break;
-  }
-  return answer();
 }
 
 } // namespace
@@ -146,6 +61,7 @@ struct accounts_emulator::state {
   approvals approved;
   token_policy policy;
   bool auto_approve = false;
+  bool auto_deny = false;
   std::chrono::seconds code_lifetime{600};
   std::chrono::milliseconds latency{0};
   user_profile user;
@@ -158,6 +74,12 @@ struct accounts_emulator::state {
   void count_grant(std::string_view grant_type);
   void maybe_purge(time_point at);
 
+  net::awaitable<void> wait_latency();
+  net::awaitable<web::response> token_call(const web::request& req, web::request_info info);
+  net::awaitable<web::response> web_api_call(const web::request& req, web::request_info info,
+                                             std::string_view path, std::string_view query);
+  web::response browser_call(const web::request& req, std::string_view path,
+                             std::string_view query);
   web::response authorize(std::string_view query);
   web::response decide(std::string_view body);
   web::response token(const web::request& req);
@@ -210,6 +132,9 @@ web::response accounts_emulator::state::authorize(std::string_view query) {
 
   const auto& request = *checked.request;
   auto at = now();
+  if (auto_deny) {
+    return redirect_response(http::status::found, denied_redirect(request));
+  }
   if (auto_approve || (!request.show_dialog && approved.covers(request))) {
     return redirect_response(http::status::found,
                              approved_redirect(request, issue_code(request, at)));
@@ -334,6 +259,7 @@ accounts_emulator::accounts_emulator(emulator_settings settings, clock_function 
   }
   state_->clock = std::move(clock);
   state_->auto_approve = settings.auto_approve;
+  state_->auto_deny = settings.auto_deny;
   state_->policy.rotate_refresh_tokens = settings.rotate_refresh_tokens;
   state_->policy.access_lifetime = settings.token_lifetime;
   state_->code_lifetime = settings.code_lifetime;
@@ -344,52 +270,66 @@ accounts_emulator::accounts_emulator(emulator_settings settings, clock_function 
 accounts_emulator::~accounts_emulator() = default;
 
 net::awaitable<web::response> accounts_emulator::handle(web::request req, web::request_info info) {
-  auto latency = [&] {
-    std::lock_guard lock(state_->mutex);
-    return state_->latency;
-  }();
-  if (latency.count() > 0) {
-    co_await sleep_for(latency);
-  }
-
-  auto target = std::string_view(req.target());
-  auto question = target.find('?');
-  auto path = target.substr(0, question);
-  auto query =
-      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  auto method = req.method();
-
-  if (method == http::verb::options && (path.starts_with("/v1/") || path == "/api/token")) {
+  co_await state_->wait_latency();
+  auto [path, query] = split_target(req.target());
+  if (req.method() == http::verb::options && (path.starts_with("/v1/") || path == "/api/token")) {
     co_return preflight_response();
   }
   if (path == "/api/token") {
-    if (method != http::verb::post) {
-      co_return method_not_allowed("POST");
-    }
-    {
-      std::lock_guard lock(state_->mutex);
-      state_->count_grant(grant_type_of(req.body()));
-    }
-    co_return co_await state_->with_faults(fault_target::token, info,
-                                           [&] { return state_->token(req); });
+    co_return co_await state_->token_call(req, info);
   }
   if (path == "/v1/me" || path == "/v1/me/playlists") {
-    if (method != http::verb::get) {
-      co_return method_not_allowed("GET");
-    }
-    co_return co_await state_->with_faults(fault_target::web_api, info,
-                                           [&] { return state_->web_api(req, path, query); });
-  }
-  if (path == "/authorize") {
-    co_return method == http::verb::get ? state_->authorize(query) : method_not_allowed("GET");
-  }
-  if (path == "/authorize/decision") {
-    co_return method == http::verb::post ? state_->decide(req.body()) : method_not_allowed("POST");
+    co_return co_await state_->web_api_call(req, info, path, query);
   }
   if (path.starts_with("/emulator/")) {
     co_return answer_admin(*this, req, path);
   }
-  co_return state_->static_content(method, path);
+  co_return state_->browser_call(req, path, query);
+}
+
+net::awaitable<void> accounts_emulator::state::wait_latency() {
+  auto wait = [&] {
+    std::lock_guard lock(mutex);
+    return latency;
+  }();
+  if (wait.count() > 0) {
+    co_await sleep_for(wait);
+  }
+}
+
+net::awaitable<web::response> accounts_emulator::state::token_call(const web::request& req,
+                                                                   web::request_info info) {
+  if (req.method() != http::verb::post) {
+    co_return method_not_allowed("POST");
+  }
+  {
+    std::lock_guard lock(mutex);
+    count_grant(grant_type_of(req.body()));
+  }
+  co_return co_await with_faults(fault_target::token, info, [&] { return token(req); });
+}
+
+net::awaitable<web::response> accounts_emulator::state::web_api_call(const web::request& req,
+                                                                     web::request_info info,
+                                                                     std::string_view path,
+                                                                     std::string_view query) {
+  if (req.method() != http::verb::get) {
+    co_return method_not_allowed("GET");
+  }
+  co_return co_await with_faults(fault_target::web_api, info,
+                                 [&] { return web_api(req, path, query); });
+}
+
+web::response accounts_emulator::state::browser_call(const web::request& req, std::string_view path,
+                                                     std::string_view query) {
+  auto method = req.method();
+  if (path == "/authorize") {
+    return method == http::verb::get ? authorize(query) : method_not_allowed("GET");
+  }
+  if (path == "/authorize/decision") {
+    return method == http::verb::post ? decide(req.body()) : method_not_allowed("POST");
+  }
+  return static_content(method, path);
 }
 
 web::handler accounts_emulator::handler() {
@@ -423,6 +363,11 @@ std::vector<std::string> accounts_emulator::register_client(registered_client cl
 void accounts_emulator::set_auto_approve(bool on) {
   std::lock_guard lock(state_->mutex);
   state_->auto_approve = on;
+}
+
+void accounts_emulator::set_auto_deny(bool on) {
+  std::lock_guard lock(state_->mutex);
+  state_->auto_deny = on;
 }
 
 void accounts_emulator::set_rotate_refresh_tokens(bool on) {
@@ -475,6 +420,7 @@ emulator_settings accounts_emulator::settings() const {
   std::lock_guard lock(state_->mutex);
   emulator_settings out;
   out.auto_approve = state_->auto_approve;
+  out.auto_deny = state_->auto_deny;
   out.rotate_refresh_tokens = state_->policy.rotate_refresh_tokens;
   out.token_lifetime = state_->policy.access_lifetime;
   out.code_lifetime = state_->code_lifetime;

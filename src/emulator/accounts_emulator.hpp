@@ -24,6 +24,9 @@ struct emulator_settings {
   std::vector<registered_client> clients;
   // Redirect at once with a code instead of showing the consent page.
   bool auto_approve = false;
+  // Redirect at once with error=access_denied, as if the person pressed Cancel (wins over
+  // auto_approve).
+  bool auto_deny = false;
   // Every refresh returns a new refresh token and invalidates the old one.
   bool rotate_refresh_tokens = false;
   std::chrono::seconds token_lifetime{3600};
@@ -74,6 +77,7 @@ public:
   // Every problem with the client, or nothing when it was added.
   std::vector<std::string> register_client(registered_client client);
   void set_auto_approve(bool on);
+  void set_auto_deny(bool on);
   void set_rotate_refresh_tokens(bool on);
   void set_token_lifetime(std::chrono::seconds lifetime);
   void set_latency(std::chrono::milliseconds latency);

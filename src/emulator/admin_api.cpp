@@ -45,6 +45,7 @@ std::string string_member(const json::object& object, std::string_view key) {
 std::string settings_json(const emulator_settings& settings) {
   return json::serialize(json::object{
       {"auto_approve", settings.auto_approve},
+      {"auto_deny", settings.auto_deny},
       {"rotate_refresh_tokens", settings.rotate_refresh_tokens},
       {"token_lifetime", settings.token_lifetime.count()},
       {"latency_ms", settings.latency.count()},
@@ -70,6 +71,8 @@ web::response change_settings(accounts_emulator& emulator, const json::object& c
     bool is_count = value.is_int64() && value.as_int64() >= 0;
     if (key == "auto_approve" && value.is_bool()) {
       emulator.set_auto_approve(value.as_bool());
+    } else if (key == "auto_deny" && value.is_bool()) {
+      emulator.set_auto_deny(value.as_bool());
     } else if (key == "rotate_refresh_tokens" && value.is_bool()) {
       emulator.set_rotate_refresh_tokens(value.as_bool());
     } else if (key == "token_lifetime" && is_count) {

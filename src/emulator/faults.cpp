@@ -12,13 +12,14 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::array<std::pair<std::string_view, fault_kind>, 6> kind_names{{
+constexpr std::array<std::pair<std::string_view, fault_kind>, 7> kind_names{{
     {"status", fault_kind::status},
     {"close", fault_kind::close},
     {"reset", fault_kind::reset},
     {"malformed_json", fault_kind::malformed_json},
     {"huge_body", fault_kind::huge_body},
     {"delay", fault_kind::delay},
+    {"html", fault_kind::html},
 }};
 
 constexpr std::array<std::pair<std::string_view, fault_target>, 3> target_names{{
@@ -52,6 +53,25 @@ std::optional<std::uint64_t> count_member(const json::object& object, std::strin
     return static_cast<std::uint64_t>(found->as_int64());
   }
   return std::nullopt;
+}
+
+// The numeric members, each optional; false when one is present but out of range.
+bool read_numbers(const json::object& object, fault& out) {
+  auto status = count_member(object, "status", out.status);
+  auto times = count_member(object, "times", out.times);
+  auto retry_after = count_member(object, "retry_after", 0);
+  auto delay = count_member(object, "delay_ms", 0);
+  auto body_bytes = count_member(object, "body_bytes", out.body_bytes);
+  if (!status || *status < 100 || *status > 599 || !times || *times > 1'000'000 || !retry_after ||
+      !delay || !body_bytes || *body_bytes > 256u * 1024 * 1024) {
+    return false;
+  }
+  out.status = static_cast<unsigned>(*status);
+  out.times = static_cast<unsigned>(*times);
+  out.retry_after = std::chrono::seconds(*retry_after);
+  out.delay = std::chrono::milliseconds(*delay);
+  out.body_bytes = static_cast<std::size_t>(*body_bytes);
+  return true;
 }
 
 } // namespace
@@ -88,7 +108,7 @@ core::result<fault> parse_fault(std::string_view text) {
   auto kind_value = kind && kind->is_string() ? named(kind_names, kind->as_string()) : std::nullopt;
   if (!kind_value) {
     return core::invalid_request(
-        "kind must be status, close, reset, malformed_json, huge_body or delay");
+        "kind must be status, close, reset, malformed_json, huge_body, delay or html");
   }
   out.kind = *kind_value;
   if (const auto* target = object.if_contains("target")) {
@@ -98,22 +118,10 @@ core::result<fault> parse_fault(std::string_view text) {
     }
     out.target = *value;
   }
-
-  auto status = count_member(object, "status", 500);
-  auto times = count_member(object, "times", 1);
-  auto retry_after = count_member(object, "retry_after", 0);
-  auto delay = count_member(object, "delay_ms", 0);
-  auto body_bytes = count_member(object, "body_bytes", out.body_bytes);
-  if (!status || *status < 100 || *status > 599 || !times || !retry_after || !delay ||
-      !body_bytes || *body_bytes > 256u * 1024 * 1024) {
+  if (!read_numbers(object, out)) {
     return core::invalid_request("status (100-599), times, retry_after, delay_ms and body_bytes "
                                  "must be non-negative integers in range");
   }
-  out.status = static_cast<unsigned>(*status);
-  out.times = static_cast<unsigned>(*times);
-  out.retry_after = std::chrono::seconds(*retry_after);
-  out.delay = std::chrono::milliseconds(*delay);
-  out.body_bytes = static_cast<std::size_t>(*body_bytes);
   return out;
 }
 

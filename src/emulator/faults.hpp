@@ -19,6 +19,7 @@ enum class fault_kind {
   malformed_json, // answer 200 with a truncated JSON body
   huge_body,      // answer 200 with a JSON body of `body_bytes` bytes
   delay,          // wait `delay`, then answer normally
+  html,           // answer `status` with an HTML page, as a proxy in front of the service might
 };
 
 // Which requests a fault applies to.

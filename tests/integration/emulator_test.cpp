@@ -185,6 +185,14 @@ TEST_F(EmulatorOverHttp, CancelRedirectsWithAccessDenied) {
             std::string(redirect) + "?error=access_denied&state=st%2F1");
 }
 
+TEST_F(EmulatorOverHttp, AutoDenyRedirectsWithAccessDenied) {
+  ASSERT_EQ(post("/emulator/settings", R"({"auto_deny":true})").res.result_int(), 200u);
+  auto r = get(authorize_target());
+  ASSERT_EQ(r.res.result_int(), 302u);
+  EXPECT_EQ(r.res[http::field::location],
+            std::string(redirect) + "?error=access_denied&state=st%2F1");
+}
+
 TEST_F(EmulatorOverHttp, DecisionCountsOnce) {
   auto id = pending_id(get(authorize_target()));
   EXPECT_EQ(post("/authorize/decision", "request=" + id + "&decision=cancel").res.result_int(),
@@ -391,6 +399,13 @@ TEST_F(EmulatorOverHttp, MalformedJsonAndHugeBodies) {
   auto huge = refresh("AQx");
   EXPECT_EQ(huge.res.result_int(), 200u);
   EXPECT_EQ(huge.res.body().size(), 5'000'000u);
+}
+
+TEST_F(EmulatorOverHttp, HtmlInsteadOfJson) {
+  ASSERT_EQ(post("/emulator/faults", R"({"kind":"html","status":502})").res.result_int(), 204u);
+  auto r = refresh("AQx");
+  EXPECT_EQ(r.res.result_int(), 502u);
+  EXPECT_EQ(r.res[http::field::content_type], "text/html; charset=utf-8");
 }
 
 TEST_F(EmulatorOverHttp, DelaysAndLatencyHoldTheAnswer) {

@@ -57,6 +57,7 @@ TEST(EmulatorFaults, RefusesMalformedFaults) {
   EXPECT_FALSE(parse_fault(R"({"kind":"status","status":99})"));
   EXPECT_FALSE(parse_fault(R"({"kind":"status","times":-1})"));
   EXPECT_FALSE(parse_fault(R"({"kind":"close","target":"elsewhere"})"));
+  EXPECT_FALSE(parse_fault(R"({"kind":"huge_body","body_bytes":"big"})"));
 }
 
 } // namespace
