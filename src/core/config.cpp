@@ -1,5 +1,7 @@
 #include "core/config.hpp"
 
+#include "core/sealer.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -399,7 +401,7 @@ void check_required(const config& c, problems& out) {
 }
 
 void add_warnings(config& c) {
-  if (!c.encryption_secret.empty() && c.encryption_secret.reveal().size() < 32) {
+  if (!c.encryption_secret.empty() && is_weak_secret(c.encryption_secret.reveal())) {
     c.warnings.push_back("ENCRYPTION_SECRET is shorter than 32 characters; "
                          "'tokenswap keygen' prints a strong one");
   }

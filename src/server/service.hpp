@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/config.hpp"
+#include "web/asio.hpp"
+
+#include <memory>
+
+namespace tokenswap::web {
+class io_pool;
+}
+
+namespace tokenswap::server {
+
+// The whole token-swap server built from its configuration: the sealer, the pooled client for
+// the accounts service, the endpoints and the HTTP listener. `serve` and `demo` both run one.
+class service {
+public:
+  // Derives the sealing keys (scrypt: tens of milliseconds per secret). Throws
+  // std::invalid_argument when the upstream settings are unusable.
+  service(web::io_pool& pool, core::config settings);
+  ~service();
+
+  service(const service&) = delete;
+  service& operator=(const service&) = delete;
+
+  // Binds to settings.host and settings.port (0 picks a free port).
+  beast::error_code listen();
+  unsigned short port() const;
+  void start();
+  // Stops accepting; connections finish their current request.
+  void stop();
+
+  const core::config& settings() const;
+
+private:
+  struct parts;
+  std::unique_ptr<parts> parts_;
+};
+
+} // namespace tokenswap::server
