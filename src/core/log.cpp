@@ -49,6 +49,14 @@ std::string quoted(std::string_view text) {
   return boost::json::serialize(boost::json::string(text));
 }
 
+std::string number(std::int64_t value) { return std::to_string(value); }
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  return text;
+}
+
 // Text values are printed bare unless they hold a space, a quote or an equals sign.
 std::string text_value(const log_field& field) {
   return std::visit(
@@ -60,7 +68,7 @@ std::string text_value(const log_field& field) {
         } else if constexpr (std::is_same_v<type, bool>) {
           return value ? "true" : "false";
         } else {
-          return std::to_string(value);
+          return number(value);
         }
       },
       field.value);
@@ -75,7 +83,7 @@ std::string json_value(const log_field& field) {
         } else if constexpr (std::is_same_v<type, bool>) {
           return value ? "true" : "false";
         } else {
-          return std::to_string(value);
+          return number(value);
         }
       },
       field.value);
