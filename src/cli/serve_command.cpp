@@ -64,6 +64,12 @@ startup read_settings(arguments args) {
                 core::config_help().c_str());
     return {};
   }
+  if (outcome.settings) {
+    if (auto problem = server::service::check(*outcome.settings)) {
+      outcome.problems.push_back(*problem);
+      outcome.settings.reset();
+    }
+  }
   if (!outcome.settings) {
     report_problems(outcome.problems);
     return {std::nullopt, 2};

@@ -49,6 +49,10 @@ service::service(web::io_pool& pool, core::config settings)
 
 service::~service() = default;
 
+std::optional<std::string> service::check(const core::config& settings) {
+  return upstream::pooled_token_client::check(pool_options_for(settings));
+}
+
 beast::error_code service::listen() {
   return parts_->listener.listen(parts_->settings.host, parts_->settings.port);
 }

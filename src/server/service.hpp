@@ -4,6 +4,8 @@
 #include "web/asio.hpp"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace tokenswap::web {
 class io_pool;
@@ -22,6 +24,9 @@ public:
 
   service(const service&) = delete;
   service& operator=(const service&) = delete;
+
+  // What the parts would refuse at construction (an unusable accounts URL or CA file).
+  static std::optional<std::string> check(const core::config& settings);
 
   // Binds to settings.host and settings.port (0 picks a free port).
   beast::error_code listen();
