@@ -2,6 +2,7 @@
 
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "demo/demo_app.hpp"
 #include "server/service.hpp"
 #include "web/io_pool.hpp"
 
@@ -97,7 +98,13 @@ int run_serve(arguments args) {
   web::io_pool pool(settings->threads ? settings->threads : web::default_thread_count());
   std::unique_ptr<server::service> service;
   try {
-    service = std::make_unique<server::service>(pool, *settings);
+    server::service::extra_routes pages;
+    if (settings->demo_app) {
+      pages = [page = demo::config_for_server(*settings)](const web::request& req) {
+        return demo::serve_demo(req, page);
+      };
+    }
+    service = std::make_unique<server::service>(pool, *settings, std::move(pages));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tokenswap serve: cannot start: %s\n", e.what());
     return 2;

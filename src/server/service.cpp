@@ -29,7 +29,7 @@ upstream::pool_options pool_options_for(const core::config& settings) {
 } // namespace
 
 struct service::parts {
-  parts(web::io_pool& pool, core::config c)
+  parts(web::io_pool& pool, core::config c, extra_routes e)
       : settings(std::move(c)), sealer(core::sealer::derive(settings.encryption_secret.reveal(),
                                                             previous_secrets(settings))),
         upstream(pool, pool_options_for(settings)), endpoints(settings, sealer, upstream),
@@ -41,11 +41,12 @@ struct service::parts {
   core::sealer sealer;
   upstream::pooled_token_client upstream;
   token_server endpoints;
+  extra_routes extra;
   web::http_server listener;
 };
 
-service::service(web::io_pool& pool, core::config settings)
-    : parts_(std::make_unique<parts>(pool, std::move(settings))) {}
+service::service(web::io_pool& pool, core::config settings, extra_routes extra)
+    : parts_(std::make_unique<parts>(pool, std::move(settings), std::move(extra))) {}
 
 service::~service() = default;
 

@@ -3,6 +3,8 @@
 #include "core/config.hpp"
 #include "web/asio.hpp"
 
+#include <functional>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,9 +19,13 @@ namespace tokenswap::server {
 // the accounts service, the endpoints and the HTTP listener. `serve` and `demo` both run one.
 class service {
 public:
+  // Extra pages served beside the token routes (the demo page): an answer, or nothing to let the
+  // token routes handle the request.
+  using extra_routes = std::function<std::optional<web::response>(const web::request&)>;
+
   // Derives the sealing keys (scrypt: tens of milliseconds per secret). Throws
   // std::invalid_argument when the upstream settings are unusable.
-  service(web::io_pool& pool, core::config settings);
+  service(web::io_pool& pool, core::config settings, extra_routes extra = {});
   ~service();
 
   service(const service&) = delete;
