@@ -33,9 +33,19 @@ struct service::parts {
       : settings(std::move(c)), sealer(core::sealer::derive(settings.encryption_secret.reveal(),
                                                             previous_secrets(settings))),
         upstream(pool, pool_options_for(settings)), endpoints(settings, sealer, upstream),
+        extra(std::move(e)),
         listener(pool, web::server_limits{}, [this](web::request req, web::request_info info) {
-          return endpoints.handle(std::move(req), info);
+          return handle(std::move(req), info);
         }) {}
+
+  net::awaitable<web::response> handle(web::request req, web::request_info info) {
+    if (extra) {
+      if (auto page = extra(req)) {
+        co_return std::move(*page);
+      }
+    }
+    co_return co_await endpoints.handle(std::move(req), info);
+  }
 
   core::config settings;
   core::sealer sealer;
