@@ -11,5 +11,6 @@ using arguments = std::span<const std::string_view>;
 int run_serve(arguments args);
 int run_emulator(arguments args);
 int run_keygen(arguments args);
+int run_demo(arguments args);
 
 } // namespace tokenswap::cli

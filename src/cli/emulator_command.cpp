@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/parse_number.hpp"
 #include "core/log.hpp"
 #include "emulator/accounts_emulator.hpp"
 #include "web/http_server.hpp"
@@ -7,7 +8,6 @@
 
 #include <boost/asio/signal_set.hpp>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <functional>
@@ -61,17 +61,6 @@ struct emulator_options {
   emulator::emulator_settings settings;
   bool help = false;
 };
-
-template <typename Number>
-bool parse_number(std::string_view text, Number& out, Number low, Number high) {
-  Number value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-    return false;
-  }
-  out = value;
-  return true;
-}
 
 using value_setter = std::function<bool(emulator_options&, std::string_view)>;
 

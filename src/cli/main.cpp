@@ -13,6 +13,8 @@ struct command {
 };
 
 constexpr command commands[] = {
+    {"demo", "show the whole login flow in a browser, with no Spotify account",
+     tokenswap::cli::run_demo},
     {"serve", "run the token-swap server", tokenswap::cli::run_serve},
     {"keygen", "print a fresh random ENCRYPTION_SECRET", tokenswap::cli::run_keygen},
     {"emulator", "run an emulator of Spotify's accounts service and Web API",
