@@ -13,6 +13,10 @@ namespace tokenswap::demo {
 namespace {
 
 // Playlist and profile pictures from the real Web API come from Spotify's image hosts.
+// Where `serve --demo-app` puts the page, beside the token routes at the root.
+constexpr std::string_view server_mount = "/demo/";
+constexpr std::string_view server_callback = "/demo/callback";
+
 constexpr std::string_view spotify_image_hosts = "https://*.scdn.co https://*.spotifycdn.com";
 
 std::string origin_of(std::string_view url) {
@@ -67,13 +71,23 @@ const embedded_file* find_file(std::string_view name) {
   return nullptr;
 }
 
-// The page itself answers at its root and at its callback (the accounts service sends the browser
-// back there with the code or the error).
-std::string_view file_name_for(std::string_view path) {
-  if (path == "/" || path == "/callback") {
+web::response start_response(const web::request& req, http::status status,
+                             const demo_config& config);
+
+// The page itself answers at its mount and at its callback (the accounts service sends the
+// browser back there with the code or the error).
+std::string_view file_name_for(std::string_view relative) {
+  if (relative.empty() || relative == "callback") {
     return "index.html";
   }
-  return path.substr(1);
+  return relative;
+}
+
+// A page at /demo/ must be asked for with its slash, or its relative links miss.
+web::response add_slash(const web::request& req, const demo_config& config) {
+  auto res = start_response(req, http::status::permanent_redirect, config);
+  res.set(http::field::location, config.mount);
+  return res;
 }
 
 web::response start_response(const web::request& req, http::status status,
@@ -86,7 +100,7 @@ web::response start_response(const web::request& req, http::status status,
 }
 
 web::response file_response(const web::request& req, const embedded_file& file,
-                            std::string_view path, const demo_config& config) {
+                            std::string_view relative, const demo_config& config) {
   if (req[http::field::if_none_match] == file.etag) {
     auto res = start_response(req, http::status::not_modified, config);
     res.set(http::field::etag, file.etag);
@@ -97,7 +111,7 @@ web::response file_response(const web::request& req, const embedded_file& file,
   res.set(http::field::content_type, content_type_for(file.name));
   res.set(http::field::etag, file.etag);
   // The callback's address holds a one-time code: nothing of that visit is kept.
-  res.set(http::field::cache_control, path == "/callback" ? "no-store" : "no-cache");
+  res.set(http::field::cache_control, relative == "callback" ? "no-store" : "no-cache");
   res.body() = file.body;
   return res;
 }
@@ -108,6 +122,18 @@ web::response config_response(const web::request& req, const demo_config& config
   res.set(http::field::cache_control, "no-store");
   res.body() = config_json(config);
   return res;
+}
+
+std::string server_redirect_uri(const core::config& settings) {
+  if (settings.callback_url.ends_with(server_callback)) {
+    return settings.callback_url;
+  }
+  for (const auto& uri : settings.allowed_redirect_uris) {
+    if (uri.ends_with(server_callback)) {
+      return uri;
+    }
+  }
+  return settings.callback_url;
 }
 
 net::awaitable<web::response> answer(web::request req, std::shared_ptr<const demo_config> config) {
@@ -140,8 +166,9 @@ demo_config config_for_server(const core::config& settings, std::string api_base
   while (accounts.ends_with('/')) {
     accounts.pop_back();
   }
-  return {settings.client_id,      accounts + "/authorize", "/exchange",     "/refresh",
-          std::move(api_base_url), settings.callback_url,   default_scopes()};
+  return {settings.client_id, accounts + "/authorize",  "/exchange",
+          "/refresh",         std::move(api_base_url),  server_redirect_uri(settings),
+          default_scopes(),   std::string(server_mount)};
 }
 
 std::string config_json(const demo_config& config) {
@@ -175,8 +202,17 @@ std::optional<web::response> serve_demo(const web::request& req, const demo_conf
     return std::nullopt;
   }
   auto path = std::string(target->path());
-  const embedded_file* file = path == "/config.json" ? nullptr : find_file(file_name_for(path));
-  if (!file && path != "/config.json") {
+  std::string_view mount = config.mount;
+  if (path + "/" == mount) {
+    return add_slash(req, config);
+  }
+  if (!path.starts_with(mount)) {
+    return std::nullopt;
+  }
+  auto relative = std::string_view(path).substr(mount.size());
+  const embedded_file* file =
+      relative == "config.json" ? nullptr : find_file(file_name_for(relative));
+  if (!file && relative != "config.json") {
     return std::nullopt;
   }
 
@@ -186,7 +222,7 @@ std::optional<web::response> serve_demo(const web::request& req, const demo_conf
     res.set(http::field::allow, "GET");
     return res;
   }
-  return file ? file_response(req, *file, path, config) : config_response(req, config);
+  return file ? file_response(req, *file, relative, config) : config_response(req, config);
 }
 
 web::handler make_demo_handler(demo_config config) {

@@ -21,9 +21,12 @@ struct demo_config {
   std::string refresh_url;
   // The Web API base the page calls {api_base_url}/v1/me on.
   std::string api_base_url;
-  // This page's /callback, as registered with the accounts service.
+  // This page's callback, as registered with the accounts service.
   std::string redirect_uri;
   std::vector<std::string> scopes;
+  // Where the page is mounted on its server, with a trailing slash: the page answers at the
+  // mount, its callback at mount + "callback", its files beside them.
+  std::string mount = "/";
 };
 
 // What the page asks for unless told otherwise: the profile and the private playlists.
@@ -33,9 +36,10 @@ std::vector<std::string> default_scopes();
 std::string page_url(std::string_view host, unsigned short port);
 std::string redirect_uri_for(std::string_view page_url);
 
-// The page as `serve --demo-app` mounts it: on the server's own origin (so its routes are
-// relative), against the configured accounts service and the real Web API, returning to the
-// configured callback URL, which must be this server's /callback.
+// The page as `serve --demo-app` mounts it: at /demo/ on the server's own origin (so the token
+// routes are relative), against the configured accounts service and the real Web API. Its
+// redirect URI is the first of the callback URL and the allowed redirect URIs that ends in
+// /demo/callback (the callback URL when none does).
 demo_config config_for_server(const core::config& settings,
                               std::string api_base_url = "https://api.spotify.com");
 

@@ -3,6 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,28 +27,45 @@ let page;
 const pageErrors = [];
 let shotNumber = 0;
 
-async function startDemo() {
-  const child = spawn(binary, ['demo', '--port', '0', '--token-lifetime', String(TOKEN_LIFETIME_S)],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+// Starts the binary and waits until its output matches `pattern`; resolves with the match.
+async function startBinary(args, pattern, env = {}) {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
-  const url = await new Promise((found, failed) => {
-    const timer = setTimeout(() => failed(new Error(`no address printed:\n${output}`)), 20_000);
+  const match = await new Promise((found, failed) => {
+    const timer = setTimeout(() => failed(new Error(`not ready:\n${output}`)), 20_000);
     const read = (chunk) => {
       output += chunk;
-      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (match) {
+      const seen = output.match(pattern);
+      if (seen) {
         clearTimeout(timer);
-        found(match[0]);
+        found(seen);
       }
     };
     child.stdout.on('data', read);
     child.stderr.on('data', read);
-    child.on('exit', (code) => failed(new Error(`tokenswap demo exited (${code}):\n${output}`)));
+    child.on('exit', (code) => failed(new Error(`tokenswap ${args[0]} exited (${code}):\n${output}`)));
   });
-  return { child, url };
+  return { child, match };
 }
 
-function stopDemo(child) {
+async function startDemo() {
+  const { child, match } = await startBinary(
+    ['demo', '--port', '0', '--token-lifetime', String(TOKEN_LIFETIME_S)],
+    /http:\/\/127\.0\.0\.1:\d+\//);
+  return { child, url: match[0] };
+}
+
+// A port nobody listens on right now, for a server whose address must be known before it starts.
+function freePort() {
+  return new Promise((found) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => found(port));
+    });
+  });
+}
+
+function stopProcess(child) {
   return new Promise((done) => {
     if (child.exitCode !== null) {
       done(child.exitCode);
@@ -118,7 +136,7 @@ after(async () => {
     rmSync(profileDir, { recursive: true, force: true });
   }
   if (demo) {
-    const status = await stopDemo(demo);
+    const status = await stopProcess(demo);
     assert.equal(status, 0, 'tokenswap demo stops cleanly on Ctrl-C');
   }
 });
@@ -275,8 +293,52 @@ describe('the demo page', () => {
     assert.equal(await storedSession(), null);
     await snap('refresh-refused');
   });
+});
 
-  it('raised no script error and no policy violation', () => {
-    assert.deepEqual(pageErrors, []);
+describe('serve --demo-app', () => {
+  const clientId = 'demo-app-test-client';
+  const processes = [];
+  let pageUrl;
+
+  before(async () => {
+    const emulator = await startBinary(['emulator', '--port', '0', '--client-id', clientId,
+      '--client-secret', 'demo-app-test-secret', '--redirect-uri', 'http://127.0.0.1/demo/callback',
+      '--app-name', 'tokenswap serve --demo-app'], /http:\/\/127\.0\.0\.1:\d+/);
+    processes.push(emulator.child);
+    const port = await freePort();
+    const serve = await startBinary(['serve', '--demo-app'], /listening/, {
+      CLIENT_ID: clientId,
+      CLIENT_SECRET: 'demo-app-test-secret',
+      CLIENT_CALLBACK_URL: `http://127.0.0.1:${port}/demo/callback`,
+      ENCRYPTION_SECRET: 'a browser test secret of more than thirty-two characters',
+      SPOTIFY_ACCOUNTS_URL: emulator.match[0],
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    });
+    processes.push(serve.child);
+    pageUrl = `http://127.0.0.1:${port}/demo`;
   });
+
+  after(async () => {
+    for (const child of processes.reverse()) {
+      assert.equal(await stopProcess(child), 0, 'stops cleanly on Ctrl-C');
+    }
+  });
+
+  it('serves the same page beside the token routes and logs in through them', async () => {
+    await page.goto(pageUrl);
+    assert.equal(new URL(page.url()).pathname, '/demo/');
+    await logInUntilConsent();
+    await page.getByRole('button', { name: 'Agree' }).click();
+    await source().filter({ hasText: 'from a new login' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/demo/');
+
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await source().filter({ hasText: 'refreshed on request' }).waitFor();
+    await snap('serve-demo-app');
+  });
+});
+
+it('raised no script error and no policy violation', () => {
+  assert.deepEqual(pageErrors, []);
 });

@@ -124,7 +124,7 @@ TEST(DemoAddresses, RedirectUriIsThePagesCallback) {
 TEST(ConfigForServer, PageTalksToItsOwnServerAndTheRealServices) {
   core::config settings;
   settings.client_id = "real-client";
-  settings.callback_url = "http://127.0.0.1:5000/callback";
+  settings.callback_url = "http://127.0.0.1:5000/demo/callback";
   settings.accounts_url = "https://accounts.spotify.com/";
   auto config = config_for_server(settings);
   EXPECT_EQ(config.authorize_url, "https://accounts.spotify.com/authorize");
@@ -132,9 +132,37 @@ TEST(ConfigForServer, PageTalksToItsOwnServerAndTheRealServices) {
   EXPECT_EQ(config.refresh_url, "/refresh");
   EXPECT_EQ(config.api_base_url, "https://api.spotify.com");
   EXPECT_EQ(config.redirect_uri, settings.callback_url);
+  EXPECT_EQ(config.mount, "/demo/");
   EXPECT_NE(content_security_policy(config).find(
                 "connect-src 'self' https://accounts.spotify.com https://api.spotify.com;"),
             std::string::npos);
+}
+
+TEST(ConfigForServer, RedirectUriIsTheAllowedOneThatReachesThePage) {
+  core::config settings;
+  settings.callback_url = "myapp://callback";
+  settings.allowed_redirect_uris = {"myapp://other", "https://swap.example/demo/callback"};
+  EXPECT_EQ(config_for_server(settings).redirect_uri, "https://swap.example/demo/callback");
+}
+
+TEST(ServeDemo, MountedPageAnswersOnlyUnderItsMount) {
+  auto config = sample_config();
+  config.mount = "/demo/";
+  EXPECT_FALSE(serve_demo(get("/"), config).has_value());
+  EXPECT_FALSE(serve_demo(get("/callback"), config).has_value());
+  EXPECT_EQ(serve_demo(get("/demo/"), config)->result(), http::status::ok);
+  EXPECT_EQ(serve_demo(get("/demo/callback?code=c"), config)->result(), http::status::ok);
+  EXPECT_EQ(serve_demo(get("/demo/app.js"), config)->result(), http::status::ok);
+  EXPECT_EQ(serve_demo(get("/demo/config.json"), config)->result(), http::status::ok);
+}
+
+TEST(ServeDemo, MountWithoutItsSlashRedirectsToIt) {
+  auto config = sample_config();
+  config.mount = "/demo/";
+  auto res = serve_demo(get("/demo"), config);
+  ASSERT_TRUE(res.has_value());
+  EXPECT_EQ(res->result(), http::status::permanent_redirect);
+  EXPECT_EQ((*res)[http::field::location], "/demo/");
 }
 
 TEST(MakeDemoHandler, AnswersNotFoundOutsideThePage) {
