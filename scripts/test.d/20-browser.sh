@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end browser test: Debian's headless Chromium drives `tokenswap demo` through the
 # whole login flow (tests/browser). Needs the release build (scripts/test.sh builds it first).
-# Screenshots of each step land in artifacts/browser/. Takes about a minute, most of it waiting
-# for a short-lived token to expire.
+# Screenshots of each step land in artifacts/browser/. Takes about 40 s on two cores, half of it
+# waiting for a short-lived token to expire.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
