@@ -255,8 +255,17 @@ describe('the demo page', () => {
     await snap('logged-out');
   });
 
-  it('explains a cancelled consent', async () => {
-    await logInUntilConsent();
+  it('explains a cancelled consent, with the login started from the keyboard', async () => {
+    for (let presses = 0; presses < 5; presses += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.id === 'login')) {
+        break;
+      }
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'login');
+    await snap('keyboard-focus');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Agree' }).waitFor();
     await page.getByRole('button', { name: 'Cancel' }).click();
     await problem().filter({ hasText: 'You cancelled at the consent page' }).waitFor();
     assert.equal(await problem().getAttribute('data-code'), 'access_denied');
