@@ -43,7 +43,8 @@ CONF
 upstream_config() {
   local dir="$1" listen="$2" status_listen="$3" cert="${4:-}" key="${5:-}"
   local tls=""
-  [ -n "$cert" ] && tls="ssl; ssl_certificate $cert; ssl_certificate_key $key"
+  [ -n "$cert" ] && tls="ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $cert;
+    ssl_certificate_key $key"
   nginx_common "$dir" upstream 1
   cat <<CONF
 http {

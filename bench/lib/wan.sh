@@ -45,6 +45,7 @@ wan_namespaces() {
 
 # The delay, from the kernel (netem) where it has it, else from a user-space relay that delays
 # each chunk and a new connection's handshake the same way. Sets wan_link and wan_upstream_port.
+# The relay runs at a real-time priority: the link's timing must not wait for a busy CPU.
 wan_delay() {
   local wan_dir="$1"
   local delay=(netem delay "${wan_delay_ms}ms")
@@ -56,7 +57,7 @@ wan_delay() {
   fi
   wan_link="relay"
   wan_upstream_port=443
-  in_ns "$wan_ns_up" python3 "$bench_dir/delay_link.py" --listen "$wan_up_address:443" \
+  in_ns "$wan_ns_up" chrt -f 1 python3 "$bench_dir/delay_link.py" --listen "$wan_up_address:443" \
     --target "$wan_up_address:8443" --delay-ms "$wan_delay_ms" >"$wan_dir/relay.err" 2>&1 &
   wait_for_port "$wan_up_address" 443 $! 10 "$wan_ns_up"
 }
