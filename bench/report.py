@@ -30,6 +30,8 @@ def derive(run):
     run["peak_rss_mib"] = run["peak_rss_kib"] / 1024
     opened = run["upstream_accepts"]
     run["upstream_connections_per_1k"] = opened / requests * 1000 if requests else None
+    calls = run.get("upstream_requests")
+    run["upstream_calls_per_request"] = calls / requests if requests and calls is not None else None
     return run
 
 
@@ -190,9 +192,14 @@ SETUP = """## Setup
 - **tokenswap** runs with its defaults (one thread per core) and rate limiting switched off, so
   the figures show the cost of the work, not the protections.
 - Both write one log line per request, to `/dev/null`.
+- Every request carries a body of its own: a fresh code for `/exchange`, and for `/refresh`
+  one of 32,768 refresh tokens the server itself sealed (from its own code exchanges), each wrk
+  thread cycling through its share. So tokenswap, which joins concurrent refreshes of one token
+  and remembers the answers of the last 20,000 rotated ones, calls the upstream on every request,
+  as it does for many users ("upstream calls per request" shows it).
 - CPU is the server's own (`utime + stime` from `/proc`, all its processes), peak RSS its
-  `VmHWM` (reset before each run, summed over nginx's processes); upstream connections are the
-  upstream's `stub_status` accepts during the measured run, after the warm-up.
+  `VmHWM` (reset before each run, summed over nginx's processes); upstream connections and
+  calls are the upstream's `stub_status` counts during the measured run, after the warm-up.
 """
 
 
@@ -218,14 +225,14 @@ def targets_section(goals):
 def runs_section(runs):
     header = ["workload", "connections", "server", "requests/s", "p50 ms", "p99 ms", "p99.9 ms",
               "non-2xx", "socket errors", "CPU s per 10k requests", "peak RSS MiB",
-              "upstream connections per 1k"]
+              "upstream connections per 1k", "upstream calls per request"]
     rows = [(f"/{r['workload']}", r["connections"], r["server"],
              fmt(r["requests_per_second"], 0), fmt(r["p50_ms"], 2), fmt(r["p99_ms"], 2),
              fmt(r["p999_ms"], 2), r["non_2xx"], r["socket_errors"],
              fmt(r["cpu_seconds_per_10k"], 3), fmt(r["peak_rss_mib"], 1),
-             fmt(r["upstream_connections_per_1k"], 3))
+             fmt(r["upstream_connections_per_1k"], 3), fmt(r["upstream_calls_per_request"], 2))
             for r in sorted(runs, key=lambda r: (r["workload"], r["connections"], r["server"]))]
-    return ["## Every run", ""] + table(header, rows, "lrlrrrrrrrrr")
+    return ["## Every run", ""] + table(header, rows, "lrlrrrrrrrrrr")
 
 
 def charts_section(pngs, rel):
@@ -266,11 +273,14 @@ def micro_section(rows):
 def read_run(work):
     with open(os.path.join(work, "machine.json")) as f:
         machine = json.load(f)
-    all_runs = [derive(r) for r in load_lines(os.path.join(work, "results.jsonl"))]
+    all_runs = [r if r["kind"] == "server" else derive(r)
+                for r in load_lines(os.path.join(work, "results.jsonl"))]
     runs = [r for r in all_runs if r["kind"] == "load"]
     wan = [r for r in all_runs if r["kind"] == "wan"]
+    servers = {r["server"]: {"startup_peak_rss_mib": r["startup_peak_rss_kib"] / 1024}
+               for r in all_runs if r["kind"] == "server"}
     pairs = comparisons(runs)
-    return {"machine": machine, "runs": runs, "wan": wan, "ratios": pairs,
+    return {"machine": machine, "servers": servers, "runs": runs, "wan": wan, "ratios": pairs,
             "targets": targets(runs, pairs, wan),
             "micro": micro_rows(os.path.join(work, "micro.json"))}
 
@@ -280,7 +290,11 @@ def write_report(path, results, pngs, rel):
              "Figures of one run of `./bench/run.sh` (see the README's Performance section),",
              "which measures tokenswap beside nginx as a reverse proxy on the same machine.",
              f"Every figure is in [`{rel}/results.json`]({rel}/results.json).", ""]
-    lines += machine_section(results["machine"]) + SETUP.splitlines() + [""]
+    lines += machine_section(results["machine"]) + SETUP.splitlines()
+    startup = ", ".join(f"{name} {s['startup_peak_rss_mib']:.1f} MiB"
+                        for name, s in results["servers"].items())
+    lines += [f"- Peak RSS from startup to the first run (tokenswap's includes deriving its key "
+              f"with scrypt): {startup}.", ""]
     lines += headline_section(results["ratios"]) + targets_section(results["targets"])
     lines += runs_section(results["runs"]) + charts_section(pngs, rel)
     lines += wan_section(results["wan"]) + micro_section(results["micro"])

@@ -42,9 +42,11 @@ export CLIENT_SECRET="bench-secret-0123456789abcdef0123"
 export CLIENT_CALLBACK_URL="http://127.0.0.1/callback"
 export ENCRYPTION_SECRET="bench-encryption-secret-of-43-characters-x"
 authorization="Basic $(printf '%s:%s' "$CLIENT_ID" "$CLIENT_SECRET" | base64 -w0)"
-spotify_code="AQ$(printf 'c%.0s' {1..244})"
+# Enough distinct refresh tokens that none comes round again while the server may still
+# remember it (tokenswap keeps the answers of the last 20,000 rotated refreshes).
+refresh_tokens="${BENCH_REFRESH_TOKENS:-32768}"
 
-declare -A server_pid server_url server_path server_body
+declare -A server_pid server_url server_path
 servers=()
 work_dir=""
 
@@ -77,22 +79,20 @@ build_binaries() {
   micro_bin="$repo_dir/build/release/bench/micro_bench"
 }
 
-# register NAME PID URL EXCHANGE_PATH REFRESH_PATH REFRESH_TOKEN
+# register NAME PID URL EXCHANGE_PATH REFRESH_PATH TOKEN_COUNT: the server's refresh tokens
+# come from its own code exchanges, so they are sealed its own way.
 register() {
-  local name="$1" pid="$2" url="$3" exchange_path="$4" refresh_path="$5" refresh_token="$6"
+  local name="$1" pid="$2" url="$3" exchange_path="$4" refresh_path="$5" count="$6"
   servers+=("$name")
   server_pid[$name]="$pid"
   server_url[$name]="$url"
   server_path[$name:exchange]="$exchange_path"
   server_path[$name:refresh]="$refresh_path"
-  server_body[$name:exchange]="code=$spotify_code"
-  server_body[$name:refresh]="refresh_token=$(jq -rn --arg t "$refresh_token" '$t | @uri')"
-}
-
-# The refresh token a server hands out for a code, sealed the server's own way.
-refresh_token_from() {
-  curl -fsS --max-time 10 -d "code=$spotify_code" "$1" | jq -er .refresh_token ||
-    fail "no refresh token from POST $1"
+  jq -nc --arg server "$name" --argjson kib "$(tree_peak_rss_kib "$pid")" \
+    '{kind: "server", server: $server, startup_peak_rss_kib: $kib}' >>"$work_dir/results.jsonl"
+  if [[ " ${workloads[*]} " == *" refresh "* ]]; then
+    collect_tokens "$name" "$url$exchange_path" "$count"
+  fi
 }
 
 start_upstream() {
@@ -121,10 +121,7 @@ start_tokenswap() {
   local pid=$!
   server_pid[tokenswap]="$pid"
   wait_for_port 127.0.0.1 "$port" "$pid" || fail "tokenswap did not start" "$work_dir/tokenswap.err"
-  local url="http://127.0.0.1:$port"
-  local token
-  token=$(refresh_token_from "$url/exchange")
-  register tokenswap "$pid" "$url" /exchange /refresh "$token"
+  register tokenswap "$pid" "http://127.0.0.1:$port" /exchange /refresh "$refresh_tokens"
 }
 
 start_proxy() {
@@ -136,9 +133,7 @@ start_proxy() {
   server_pid[nginx]="$pid"
   wait_for_port 127.0.0.1 "$port" "$pid" || fail "the proxy nginx did not start" \
     "$work_dir/proxy-error.log"
-  local token
-  token=$(refresh_token_from "http://127.0.0.1:$port/exchange")
-  register nginx "$pid" "http://127.0.0.1:$port" /exchange /refresh "$token"
+  register nginx "$pid" "http://127.0.0.1:$port" /exchange /refresh 512
 }
 
 start_baseline() {
@@ -156,10 +151,7 @@ start_baseline() {
   server_pid[$name]="$pid"
   wait_for_port 127.0.0.1 "$port" "$pid" 60 || fail "the baseline did not start" \
     "$work_dir/baseline.err"
-  local url="http://127.0.0.1:$port"
-  local token
-  token=$(refresh_token_from "$url$exchange")
-  register "$name" "$pid" "$url" "$exchange" "$refresh" "$token"
+  register "$name" "$pid" "http://127.0.0.1:$port" "$exchange" "$refresh" 4096
 }
 
 fail() {

@@ -2,11 +2,12 @@
 # endpoint, and nginx as a reverse proxy in front of it (the limit tokenswap is measured against).
 # Every file nginx touches lives in the run's own folder.
 
-# What Spotify answers a token request with, at the lengths its tokens have today.
+# What Spotify answers a token request with, at the lengths its tokens have today; each answer
+# holds a refresh token of its own (nginx's random request id), as each user's would.
 spotify_answer() {
   local access refresh
   access="BQ$(printf 'a%.0s' {1..250})"
-  refresh="AQ$(printf 'r%.0s' {1..129})"
+  refresh="AQ$(printf 'r%.0s' {1..97})\$request_id"
   printf '{"access_token":"%s","token_type":"Bearer","expires_in":3600,' "$access"
   printf '"refresh_token":"%s","scope":"user-read-private user-read-email"}' "$refresh"
 }
@@ -113,11 +114,8 @@ start_nginx() {
   echo $!
 }
 
-# The number of connections an nginx has accepted so far, read from its stub_status (the read
-# itself is one of them).
-nginx_accepts() {
-  local status_url="$1" netns="${2:-}"
-  local run=()
-  [ -n "$netns" ] && run=(ip netns exec "$netns")
-  "${run[@]}" curl -fsS --max-time 5 "$status_url" | awk 'NR == 3 { print $1 }'
+# The connections an nginx has accepted and the requests it has served so far, from its
+# stub_status (the read itself is one of each).
+nginx_counters() {
+  curl -fsS --max-time 5 "$1" | awk 'NR == 3 { print $1, $3 }'
 }

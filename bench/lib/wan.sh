@@ -85,13 +85,13 @@ wan_tokenswap() {
     fail "tokenswap did not start in the WAN namespace" "$dir/tokenswap-$port.err"
 }
 
-# wan_measure NAME URL BODY: one connection, requests one after another, after a short warm-up.
+# wan_measure NAME URL: one connection, code exchanges one after another, after a short warm-up.
 wan_measure() {
-  local name="$1" url="$2" body="$3" seconds="${BENCH_WAN_SECONDS:-10}" figures
-  in_ns "$wan_ns_app" env BENCH_BODY="$body" wrk -t1 -c1 -d2s -s "$bench_dir/wrk/post.lua" \
-    "$url" >/dev/null
-  figures=$(in_ns "$wan_ns_app" env BENCH_BODY="$body" wrk -t1 -c1 -d "${seconds}s" \
-    --timeout 10s -s "$bench_dir/wrk/post.lua" "$url" | sed -n 's/^BENCH_JSON //p')
+  local name="$1" url="$2" seconds="${BENCH_WAN_SECONDS:-10}" figures
+  local run=(in_ns "$wan_ns_app" env BENCH_THREADS=1 wrk -t1 -c1 --timeout 10s
+    -s "$bench_dir/wrk/post.lua")
+  "${run[@]}" -d2s "$url" >/dev/null
+  figures=$("${run[@]}" -d "${seconds}s" "$url" | sed -n 's/^BENCH_JSON //p')
   [ -n "$figures" ] || figures='{"requests":0,"failed":true}'
   jq -c --arg server "$name" --arg link "$wan_link" --argjson delay "$wan_delay_ms" \
     '. + {kind: "wan", server: $server, link: $link, one_way_delay_ms: $delay}' <<<"$figures"
@@ -127,11 +127,11 @@ wan_run() {
   wan_tokenswap 5001 true
   wan_tokenswap 5002 false
 
-  local code="code=$spotify_code" figures
+  local figures
   for run in "upstream direct|https://$wan_up_address:$wan_upstream_port/api/token" \
     "tokenswap pooled|http://127.0.0.1:5001/exchange" \
     "tokenswap unpooled|http://127.0.0.1:5002/exchange"; do
-    figures=$(wan_measure "${run%%|*}" "${run##*|}" "$code")
+    figures=$(wan_measure "${run%%|*}" "${run##*|}")
     echo "$figures" >>"$work_dir/results.jsonl"
     jq -r '"  \(.server): \(.requests) requests, p50 \(.p50_us / 1000) ms, "
       + "mean \(.mean_us / 1000 | floor) ms"' <<<"$figures"
