@@ -83,7 +83,7 @@ client_error read_error(const boost::system::error_code& ec, bool got_bytes) {
     return client_error::too_large;
   }
   if (ec == http::error::end_of_stream) {
-    return client_error::closed;
+    return got_bytes ? client_error::broken : client_error::closed;
   }
   if (ec == http::error::partial_message) {
     return client_error::broken;
@@ -104,16 +104,26 @@ net::awaitable<client_result<response>> exchange_on(Stream& stream, beast::flat_
     co_return write_error(write_ec, written);
   }
 
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(response_header_limit);
-  parser.body_limit(body_limit);
-  auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
-  if (read_ec) {
-    co_return read_error(read_ec, parser.got_some() || buffer.size() > 0);
+  // Interim 1xx answers (103 Early Hints, an unasked-for 100) precede the real one (RFC 9110
+  // section 15.2); any bytes seen make a later failure "broken", never "closed".
+  bool got_bytes = false;
+  for (;;) {
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(response_header_limit);
+    parser.body_limit(body_limit);
+    auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    got_bytes = got_bytes || parser.got_some() || buffer.size() > 0;
+    if (read_ec) {
+      co_return read_error(read_ec, got_bytes);
+    }
+    auto status = parser.get().result_int();
+    if (status >= 100 && status < 200 && status != 101) {
+      continue;
+    }
+    // Bytes beyond the response mean the peer speaks out of turn: do not trust the connection.
+    reusable = parser.keep_alive() && buffer.size() == 0;
+    co_return parser.release();
   }
-  // Bytes beyond the response mean the peer speaks out of turn: do not trust the connection.
-  reusable = parser.keep_alive() && buffer.size() == 0;
-  co_return parser.release();
 }
 
 } // namespace
@@ -273,6 +283,8 @@ client_connection::open(const origin& to, std::shared_ptr<const tls_client_conte
     co_return client_error::tls_failed;
   }
   secure.set_verify_callback(ssl::host_name_verification(to.host));
+  static constexpr unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_set_alpn_protos(handle, alpn, sizeof alpn);
   if (resume) {
     SSL_set_session(handle, resume.get());
   }

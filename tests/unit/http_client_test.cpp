@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 namespace tokenswap::web {
+
+void PrintTo(client_error error, std::ostream* out) { *out << describe(error); }
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -107,6 +110,30 @@ TEST(Fetch, BodyOverTheLimitIsTooLarge) {
   auto answer = fetch_sync(huge.url(), [&](fetch_options& o) { o.body_limit = 64 * 1024; });
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error(), client_error::too_large);
+}
+
+TEST(Fetch, InterimResponsesAreSkipped) {
+  scripted_peer hints([&](tcp::socket socket, std::size_t) -> net::awaitable<void> {
+    beast::flat_buffer buffer;
+    co_await hints.read_request(socket, buffer);
+    co_await scripted_peer::write(socket, "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" +
+                                              testing::json_response("{}", false));
+  });
+  auto answer = fetch_sync(hints.url());
+  ASSERT_TRUE(answer) << describe(answer.error());
+  EXPECT_EQ(answer->result_int(), 200u);
+}
+
+TEST(Fetch, CloseAfterAnInterimResponseIsBroken) {
+  scripted_peer hints([&](tcp::socket socket, std::size_t) -> net::awaitable<void> {
+    beast::flat_buffer buffer;
+    co_await hints.read_request(socket, buffer);
+    co_await scripted_peer::write(socket, "HTTP/1.1 100 Continue\r\n\r\n");
+    socket.close();
+  });
+  auto answer = fetch_sync(hints.url());
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error(), client_error::broken);
 }
 
 TEST(Fetch, CloseBeforeAnyResponseByteIsClosed) {
