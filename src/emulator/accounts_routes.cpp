@@ -1,6 +1,7 @@
 #include "emulator/accounts_state.hpp"
 
 #include "emulator/admin_api.hpp"
+#include "emulator/encoding.hpp"
 #include "emulator/pages.hpp"
 #include "emulator/responses.hpp"
 #include "emulator/scopes.hpp"
@@ -12,7 +13,7 @@
 namespace tokenswap::emulator {
 namespace {
 
-// Expired codes, tokens and pending consents are swept after this many new grants.
+// Expired codes, tokens and pending consents are swept after this many new entries.
 constexpr std::uint64_t purge_interval = 1024;
 
 net::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
@@ -27,8 +28,8 @@ std::string api_base(const web::request& req) {
 }
 
 std::string bearer_token(const web::request& req) {
-  auto header = req[http::field::authorization];
-  return header.starts_with("Bearer ") ? std::string(header.substr(7)) : std::string();
+  auto token = credentials_for(req[http::field::authorization], "Bearer");
+  return token ? std::string(*token) : std::string();
 }
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
@@ -96,6 +97,7 @@ web::response accounts_emulator::state::authorize(std::string_view query) {
     return redirect_response(http::status::found,
                              approved_redirect(request, issue_code(request, at)));
   }
+  maybe_purge(at);
   auto id = pending.add(request, at + code_lifetime);
   return page_response(200, consent_page(*clients.find(request.client_id), request, id),
                        content_security_policy(request.redirect_uri));

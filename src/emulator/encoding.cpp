@@ -5,6 +5,8 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 #include <vector>
 
@@ -31,6 +33,21 @@ std::string sha256_base64url(std::string_view text) {
   SHA256(as_bytes(text), text.size(), digest);
   return core::base64url_encode(
       std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::optional<std::string_view> credentials_for(std::string_view header, std::string_view scheme) {
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  auto same = std::equal(scheme.begin(), scheme.end(), header.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  if (!same) {
+    return std::nullopt;
+  }
+  auto rest = header.substr(scheme.size());
+  return rest.substr(std::min(rest.find_first_not_of(' '), rest.size()));
 }
 
 } // namespace tokenswap::emulator

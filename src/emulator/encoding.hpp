@@ -1,6 +1,7 @@
-// Random identifiers and the PKCE transform.
+// Random identifiers, the PKCE transform, and reading an Authorization header.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,5 +12,9 @@ std::string random_token(std::string_view prefix, std::size_t bytes = 48);
 
 // base64url(SHA-256(text)), the PKCE S256 transform (RFC 7636 section 4.2).
 std::string sha256_base64url(std::string_view text);
+
+// The credentials after `scheme` in an Authorization header ("Basic xyz" gives "xyz"), the
+// scheme matched without regard to case (RFC 9110 section 11.1); nullopt for another scheme.
+std::optional<std::string_view> credentials_for(std::string_view header, std::string_view scheme);
 
 } // namespace tokenswap::emulator

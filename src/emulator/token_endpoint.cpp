@@ -31,9 +31,8 @@ core::result<caller> authenticate(std::string_view authorization, const core::pa
   std::string id;
   std::optional<std::string> secret;
   if (!authorization.empty()) {
-    auto decoded = authorization.starts_with("Basic ")
-                       ? core::base64_decode(authorization.substr(6))
-                       : std::optional<std::string>();
+    auto basic = credentials_for(authorization, "Basic");
+    auto decoded = basic ? core::base64_decode(*basic) : std::optional<std::string>();
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
       return invalid_client("Invalid client");

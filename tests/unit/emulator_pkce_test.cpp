@@ -41,16 +41,5 @@ TEST(EmulatorPkce, AcceptsValuesOf43To128UnreservedCharacters) {
   EXPECT_FALSE(is_pkce_value(std::string(43, '=')));
 }
 
-TEST(EmulatorEncoding, RandomTokensAreUrlSafeAndDistinct) {
-  auto first = random_token("AQ");
-  auto second = random_token("AQ");
-  EXPECT_TRUE(first != second);
-  EXPECT_TRUE(first.starts_with("AQ"));
-  EXPECT_EQ(first.size(), 2u + 64u);
-  EXPECT_EQ(
-      first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-      std::string::npos);
-}
-
 } // namespace
 } // namespace tokenswap::emulator
