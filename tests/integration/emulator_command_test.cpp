@@ -1,6 +1,7 @@
 // `tokenswap emulator` as people start it: flags, the printed address, serving, and Ctrl-C.
 #include "core/base64.hpp"
 
+#include "test_command.hpp"
 #include "web/asio.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -9,68 +10,16 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <cstdio>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace tokenswap {
 namespace {
 
-// The command running as a child process, its stdout read through a pipe.
-class running_command {
-public:
-  explicit running_command(std::vector<std::string> args) {
-    int out[2];
-    EXPECT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      std::vector<char*> argv{const_cast<char*>(TOKENSWAP_BINARY)};
-      for (auto& arg : args) {
-        argv.push_back(arg.data());
-      }
-      argv.push_back(nullptr);
-      execv(TOKENSWAP_BINARY, argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    output_ = fdopen(out[0], "r");
-  }
-
-  ~running_command() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (output_) {
-      std::fclose(output_);
-    }
-  }
-
-  std::string read_line() {
-    char line[512] = {};
-    return std::fgets(line, sizeof line, output_) ? std::string(line) : std::string();
-  }
-
-  int interrupt_and_wait() {
-    kill(pid_, SIGINT);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  std::FILE* output_ = nullptr;
-};
+using testing::exit_code_of;
+using testing::running_command;
 
 web::response get(unsigned short port, const std::string& target) {
   net::io_context io;
@@ -83,13 +32,6 @@ web::response get(unsigned short port, const std::string& target) {
   web::response res;
   http::read(socket, buffer, res);
   return res;
-}
-
-int exit_code_of(std::vector<std::string> args) {
-  running_command command(std::move(args));
-  while (!command.read_line().empty()) {
-  }
-  return command.interrupt_and_wait();
 }
 
 TEST(EmulatorCommand, PrintsItsAddressServesAndStopsOnCtrlC) {
@@ -124,10 +66,7 @@ TEST(EmulatorCommand, RefusesBadFlags) {
 
 TEST(EmulatorCommand, HelpExplainsTheOptions) {
   running_command command({"emulator", "--help"});
-  std::string text;
-  for (auto line = command.read_line(); !line.empty(); line = command.read_line()) {
-    text += line;
-  }
+  auto text = command.read_all();
   EXPECT_NE(text.find("--rotate-refresh-tokens"), std::string::npos);
   EXPECT_NE(text.find("--token-lifetime"), std::string::npos);
   EXPECT_EQ(command.interrupt_and_wait(), 0);
