@@ -30,18 +30,18 @@ std::string scope_items(const std::vector<std::string>& scopes) {
   return items;
 }
 
-// The origin a redirect URI points to, as a CSP source expression ("scheme:" for custom ones).
+// Where a redirect URI points, as a CSP source expression: the origin for http and https, the
+// whole scheme ("myapp:") for an app's custom scheme.
 std::string redirect_source(std::string_view redirect_uri) {
   auto parsed = boost::urls::parse_absolute_uri(redirect_uri);
   if (!parsed) {
     return "";
   }
-  if (!parsed->has_authority() || parsed->host().empty()) {
-    return std::string(parsed->scheme()) + ":";
+  auto scheme = std::string(parsed->scheme());
+  if ((scheme != "http" && scheme != "https") || parsed->host().empty()) {
+    return scheme + ":";
   }
-  auto origin =
-      std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
-  return origin;
+  return scheme + "://" + std::string(parsed->encoded_host_and_port());
 }
 
 } // namespace

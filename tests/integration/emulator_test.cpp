@@ -293,6 +293,33 @@ TEST_F(EmulatorOverHttp, PkceLoginWithoutASecret) {
   EXPECT_EQ(tokens.res[http::field::access_control_allow_origin], "*");
 }
 
+TEST_F(EmulatorOverHttp, AdminEndpointMintsCodesRegistersAppsAndRevokes) {
+  auto minted =
+      post("/emulator/codes", R"({"client_id":"app","redirect_uri":")" + std::string(redirect) +
+                                  R"(","scope":"user-read-email"})");
+  ASSERT_EQ(minted.res.result_int(), 200u);
+  auto tokens = exchange(std::string(parse(minted)["code"].as_string()));
+  ASSERT_EQ(tokens.res.result_int(), 200u);
+  EXPECT_EQ(parse(tokens)["scope"].as_string(), "user-read-email");
+
+  EXPECT_EQ(post("/emulator/codes", R"({"client_id":"nobody","redirect_uri":"app://x"})")
+                .res.result_int(),
+            400u);
+  EXPECT_EQ(post("/emulator/clients", R"({"id":"new","secret":"s","redirect_uris":["app://cb"]})")
+                .res.result_int(),
+            204u);
+  EXPECT_EQ(post("/emulator/clients",
+                 R"({"id":"bad","secret":"s","redirect_uris":["http://localhost/cb"]})")
+                .res.result_int(),
+            400u);
+
+  ASSERT_EQ(post("/emulator/revoke", "").res.result_int(), 204u);
+  EXPECT_EQ(refresh(std::string(parse(tokens)["refresh_token"].as_string())).res.body(),
+            R"({"error":"invalid_grant","error_description":"Refresh token revoked"})");
+  EXPECT_EQ(post("/emulator/settings", R"({"latency_ms":"slow"})").res.result_int(), 400u);
+  EXPECT_EQ(get("/emulator/nothing").res.result_int(), 404u);
+}
+
 TEST_F(EmulatorOverHttp, ProfileNeedsAValidToken) {
   auto tokens = login({"user-read-email"});
   auto bearer = "Bearer " + std::string(tokens["access_token"].as_string());
