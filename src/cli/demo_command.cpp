@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -119,11 +120,42 @@ bool listen_or_say(web::http_server& server, std::string_view what, unsigned sho
   return true;
 }
 
+// The app the demo registers: a random id and secret, the page's callback its only redirect URI.
+emulator::registered_client demo_client(const std::string& page_url) {
+  return {core::generate_secret().substr(0, 32),
+          core::generate_secret(),
+          "tokenswap demo",
+          {demo::redirect_uri_for(page_url)}};
+}
+
+emulator::emulator_settings accounts_settings(const emulator::registered_client& app,
+                                              const demo_options& options) {
+  emulator::emulator_settings settings;
+  settings.clients = {app};
+  settings.token_lifetime = options.token_lifetime;
+  // Spotify sometimes hands out a new refresh token on refresh; the demo always does, to show
+  // the server sealing and returning it.
+  settings.rotate_refresh_tokens = true;
+  return settings;
+}
+
+// Serves until SIGINT or SIGTERM, then stops every listener and the pool.
+void run_until_signal(web::io_pool& pool, const std::function<void()>& stop_listeners) {
+  net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
+  signals.async_wait([&](const beast::error_code& ec, int) {
+    if (!ec) {
+      std::fprintf(stderr, "tokenswap demo: stopping\n");
+      stop_listeners();
+      pool.stop();
+    }
+  });
+  pool.run();
+}
+
 // Everything the demo runs, built in the order the addresses become known: the page's port
 // gives the redirect URI the app is registered with, the emulator's port the accounts URL.
 int run_everything(const demo_options& options) {
   web::io_pool pool(web::default_thread_count());
-
   web::handler page_handler;
   web::http_server page(pool, {}, [&page_handler](web::request req, web::request_info info) {
     return page_handler(std::move(req), info);
@@ -133,43 +165,22 @@ int run_everything(const demo_options& options) {
   }
   auto page_url = demo::page_url(loopback, page.port());
 
-  emulator::registered_client app{core::generate_secret().substr(0, 32),
-                                  core::generate_secret(),
-                                  "tokenswap demo",
-                                  {demo::redirect_uri_for(page_url)}};
-  emulator::emulator_settings accounts_settings;
-  accounts_settings.clients = {app};
-  accounts_settings.token_lifetime = options.token_lifetime;
-  // Spotify sometimes hands out a new refresh token on refresh; the demo always does, to show
-  // the server sealing and returning it.
-  accounts_settings.rotate_refresh_tokens = true;
-  emulator::accounts_emulator accounts(std::move(accounts_settings));
+  auto app = demo_client(page_url);
+  emulator::accounts_emulator accounts(accounts_settings(app, options));
   web::http_server accounts_server(pool, {}, accounts.handler());
   if (!listen_or_say(accounts_server, "accounts emulator", 0)) {
     return 1;
   }
+  auto accounts_url = loopback_url(accounts_server.port());
 
-  server::service swap(pool, swap_settings(app, loopback_url(accounts_server.port())));
+  server::service swap(pool, swap_settings(app, accounts_url));
   if (auto ec = swap.listen()) {
     std::fprintf(stderr, "tokenswap demo: cannot listen for the token-swap server: %s\n",
                  ec.message().c_str());
     return 1;
   }
   auto swap_url = loopback_url(swap.port());
-  auto accounts_url = loopback_url(accounts_server.port());
   page_handler = demo::make_demo_handler(page_settings(swap.settings(), accounts_url, swap_url));
-
-  net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
-  signals.async_wait([&](const beast::error_code& ec, int) {
-    if (ec) {
-      return;
-    }
-    std::fprintf(stderr, "tokenswap demo: stopping\n");
-    page.stop();
-    swap.stop();
-    accounts_server.stop();
-    pool.stop();
-  });
 
   accounts_server.start();
   swap.start();
@@ -178,7 +189,11 @@ int run_everything(const demo_options& options) {
               "  accounts emulator  %s\n  token-swap server  %s\n",
               page_url.c_str(), accounts_url.c_str(), swap_url.c_str());
   std::fflush(stdout);
-  pool.run();
+  run_until_signal(pool, [&] {
+    page.stop();
+    swap.stop();
+    accounts_server.stop();
+  });
   return 0;
 }
 
