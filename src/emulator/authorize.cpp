@@ -1,7 +1,7 @@
 #include "emulator/authorize.hpp"
 
+#include "core/pkce.hpp"
 #include "emulator/encoding.hpp"
-#include "emulator/pkce.hpp"
 #include "emulator/scopes.hpp"
 
 #include <algorithm>
@@ -78,7 +78,7 @@ std::string check_grant(const core::params& query, authorize_request& out) {
     if (method.value_or("") != "S256") {
       return "code_challenge_method must be S256";
     }
-    if (!challenge || !is_pkce_value(*challenge)) {
+    if (!challenge || !core::is_pkce_value(*challenge)) {
       return "code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~";
     }
     out.code_challenge = *challenge;

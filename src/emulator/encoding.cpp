@@ -3,7 +3,6 @@
 #include "core/base64.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,13 +10,6 @@
 #include <vector>
 
 namespace tokenswap::emulator {
-namespace {
-
-const unsigned char* as_bytes(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
-
-} // namespace
 
 std::string random_token(std::string_view prefix, std::size_t bytes) {
   std::vector<unsigned char> random(bytes);
@@ -26,13 +18,6 @@ std::string random_token(std::string_view prefix, std::size_t bytes) {
   }
   std::string_view view(reinterpret_cast<const char*>(random.data()), random.size());
   return std::string(prefix) + core::base64url_encode(view);
-}
-
-std::string sha256_base64url(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(as_bytes(text), text.size(), digest);
-  return core::base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::optional<std::string_view> credentials_for(std::string_view header, std::string_view scheme) {

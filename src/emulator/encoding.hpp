@@ -1,4 +1,4 @@
-// Random identifiers, the PKCE transform, and reading an Authorization header.
+// Random identifiers and reading an Authorization header.
 #pragma once
 
 #include <optional>
@@ -9,9 +9,6 @@ namespace tokenswap::emulator {
 
 // A fresh random opaque value: the prefix then `bytes` random bytes in URL-safe base64.
 std::string random_token(std::string_view prefix, std::size_t bytes = 48);
-
-// base64url(SHA-256(text)), the PKCE S256 transform (RFC 7636 section 4.2).
-std::string sha256_base64url(std::string_view text);
 
 // The credentials after `scheme` in an Authorization header ("Basic xyz" gives "xyz"), the
 // scheme matched without regard to case (RFC 9110 section 11.1); nullopt for another scheme.

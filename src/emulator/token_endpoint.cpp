@@ -3,8 +3,8 @@
 #include "core/base64.hpp"
 #include "core/oauth_error.hpp"
 #include "core/params.hpp"
+#include "core/pkce.hpp"
 #include "emulator/encoding.hpp"
-#include "emulator/pkce.hpp"
 #include "emulator/scopes.hpp"
 
 #include <boost/json/object.hpp>
@@ -99,7 +99,7 @@ core::result<std::string> exchange_code(const caller& who, const core::params& f
   if (pkce && !*verifier) {
     return core::invalid_request("code_verifier required");
   }
-  if (pkce && !verifier_matches(**verifier, grant.code_challenge)) {
+  if (pkce && !core::verifier_matches(**verifier, grant.code_challenge)) {
     return core::invalid_grant("code_verifier was incorrect");
   }
   if (!pkce && !who.has_secret) {

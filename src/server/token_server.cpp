@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/params.hpp"
+#include "core/pkce.hpp"
 #include "server/routes.hpp"
 #include "upstream/token_client.hpp"
 
@@ -56,17 +57,6 @@ core::upstream_trouble trouble_of(upstream::token_failure failure) {
     break;
   }
   return core::upstream_trouble::unreachable;
-}
-
-// RFC 7636 section 4.1: 43 to 128 unreserved characters.
-bool is_code_verifier(std::string_view verifier) {
-  if (verifier.size() < 43 || verifier.size() > 128) {
-    return false;
-  }
-  return std::all_of(verifier.begin(), verifier.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
-           c == '~';
-  });
 }
 
 } // namespace
@@ -155,7 +145,7 @@ token_server::exchange(const core::params& params, upstream_note& note) {
   if (!verifier) {
     co_return verifier.error();
   }
-  if (*verifier && !is_code_verifier(**verifier)) {
+  if (*verifier && !core::is_pkce_value(**verifier)) {
     co_return core::invalid_request("code_verifier must be 43 to 128 unreserved characters");
   }
 

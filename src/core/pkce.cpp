@@ -1,12 +1,13 @@
-#include "emulator/pkce.hpp"
+#include "core/pkce.hpp"
 
-#include "emulator/encoding.hpp"
+#include "core/base64.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 
-namespace tokenswap::emulator {
+namespace tokenswap::core {
 
 bool is_pkce_value(std::string_view text) {
   if (text.size() < 43 || text.size() > 128) {
@@ -18,13 +19,19 @@ bool is_pkce_value(std::string_view text) {
   });
 }
 
+std::string s256_challenge(std::string_view verifier) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
 bool verifier_matches(std::string_view verifier, std::string_view challenge) {
   if (!is_pkce_value(verifier)) {
     return false;
   }
-  auto computed = sha256_base64url(verifier);
+  auto computed = s256_challenge(verifier);
   return computed.size() == challenge.size() &&
          CRYPTO_memcmp(computed.data(), challenge.data(), computed.size()) == 0;
 }
 
-} // namespace tokenswap::emulator
+} // namespace tokenswap::core
