@@ -121,16 +121,30 @@ int run_serve(arguments args) {
              {"accounts", settings->accounts_url},
              {"threads", pool.size()}});
 
+  // The first signal drains: no new connections, requests being handled finish, idle keep-alive
+  // connections close at once. A second signal stops at once.
+  int exit_status = 0;
   net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code& ec, int) {
-    if (!ec) {
-      core::log(core::log_level::info, "stopping");
-      service->stop();
-      pool.stop();
+    if (ec) {
+      return;
     }
+    core::log(core::log_level::info, "stopping");
+    service->shutdown([&pool, &exit_status](bool drained) {
+      exit_status = drained ? 0 : 1;
+      core::log(drained ? core::log_level::info : core::log_level::warn,
+                drained ? "stopped" : "stopped with requests unfinished");
+      pool.stop();
+    });
+    signals.async_wait([&pool, &exit_status](const beast::error_code& again, int) {
+      if (!again) {
+        exit_status = 1;
+        pool.stop();
+      }
+    });
   });
   pool.run();
-  return 0;
+  return exit_status;
 }
 
 } // namespace tokenswap::cli

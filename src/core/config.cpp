@@ -94,6 +94,19 @@ auto duration_setting(std::string_view name, std::chrono::milliseconds config::*
   };
 }
 
+auto count_setting(std::string_view name, std::size_t config::*member, std::size_t low,
+                   std::size_t high) {
+  return [name, member, low, high](config& c, std::string_view value, problems& out) {
+    auto parsed = parse_number<std::size_t>(value);
+    if (!parsed || *parsed < low || *parsed > high) {
+      out.push_back(bad(name, "must be a number from " + std::to_string(low) + " to " +
+                                  std::to_string(high)));
+      return;
+    }
+    c.*member = *parsed;
+  };
+}
+
 auto switch_setting(std::string_view name, bool config::*member) {
   return [name, member](config& c, std::string_view value, problems& out) {
     auto parsed = parse_bool(value);
@@ -167,6 +180,46 @@ void apply_previous_secrets(config& c, std::string_view value, problems&) {
   for (auto& item : split_list(value)) {
     c.previous_encryption_secrets.emplace_back(std::move(item));
   }
+}
+
+void apply_rate(config& c, std::string_view value, problems& out) {
+  auto parsed = parse_number<double>(value);
+  if (!parsed || *parsed < 0 || *parsed > 1e6) {
+    out.push_back(bad("RATE_LIMIT", "must be requests per second, 0 to turn it off"));
+    return;
+  }
+  c.rate_limit = *parsed;
+}
+
+void apply_burst(config& c, std::string_view value, problems& out) {
+  auto parsed = parse_number<double>(value);
+  if (!parsed || *parsed < 1 || *parsed > 1e6) {
+    out.push_back(bad("RATE_LIMIT_BURST", "must be a number of requests, at least 1"));
+    return;
+  }
+  c.rate_limit_burst = *parsed;
+}
+
+void apply_trusted_proxies(config& c, std::string_view value, problems& out) {
+  for (const auto& item : split_list(value)) {
+    auto range = parse_range(item);
+    if (!range) {
+      out.push_back(bad("TRUSTED_PROXIES", "holds something that is not an address or a block "
+                                           "such as 10.0.0.0/8"));
+      return;
+    }
+    c.trusted_proxies.push_back(*range);
+  }
+}
+
+void apply_legacy_schemes(config& c, std::string_view value, problems& out) {
+  auto parsed = parse_legacy_schemes(value);
+  if (!parsed.unknown.empty()) {
+    out.push_back(bad("LEGACY_TOKEN_SCHEMES", "may hold only cryptojs, node-cbc, node-ctr and "
+                                              "ruby-3des"));
+    return;
+  }
+  c.legacy_schemes = std::move(parsed.schemes);
 }
 
 void apply_cors(config& c, std::string_view value, problems& out) {
@@ -288,6 +341,128 @@ const std::vector<setting>& settings() {
        "true",
        false,
        switch_setting("UPSTREAM_POOLING", &config::upstream_pooling)},
+      {"MAX_CONNECTIONS",
+       {},
+       "--max-connections",
+       "open client connections; past it a new one gets 503 with Retry-After",
+       "10000",
+       false,
+       count_setting("MAX_CONNECTIONS", &config::max_connections, 1, 1'000'000)},
+      {"MAX_REQUESTS_IN_FLIGHT",
+       {},
+       "--max-requests-in-flight",
+       "requests handled at once; past it a request gets 503 with Retry-After",
+       "2048",
+       false,
+       count_setting("MAX_REQUESTS_IN_FLIGHT", &config::max_in_flight, 1, 1'000'000)},
+      {"MAX_HEADER_BYTES",
+       {},
+       "--max-header-bytes",
+       "request line and headers together; past it 431",
+       "8192",
+       false,
+       count_setting("MAX_HEADER_BYTES", &config::max_header_bytes, 1024, 1024 * 1024)},
+      {"MAX_BODY_BYTES",
+       {},
+       "--max-body-bytes",
+       "request body; past it 413, before the body is read when its length is declared",
+       "16384",
+       false,
+       count_setting("MAX_BODY_BYTES", &config::max_body_bytes, 1024, 1024 * 1024)},
+      {"HEADER_TIMEOUT",
+       {},
+       "--header-timeout",
+       "time a client has to send a request's headers (and a new connection its first byte)",
+       "10s",
+       false,
+       duration_setting("HEADER_TIMEOUT", &config::header_timeout)},
+      {"IDLE_TIMEOUT",
+       {},
+       "--idle-timeout",
+       "time a keep-alive connection may rest between requests",
+       "60s",
+       false,
+       duration_setting("IDLE_TIMEOUT", &config::idle_timeout)},
+      {"SHUTDOWN_TIMEOUT",
+       {},
+       "--shutdown-timeout",
+       "on SIGTERM or SIGINT, time given to requests being handled before exiting",
+       "10s",
+       false,
+       duration_setting("SHUTDOWN_TIMEOUT", &config::shutdown_timeout)},
+      {"RATE_LIMIT",
+       {},
+       "--rate-limit",
+       "requests per second each client address may make (0: off); past it 429 with Retry-After",
+       "0 (off)",
+       false,
+       apply_rate},
+      {"RATE_LIMIT_BURST",
+       {},
+       "--rate-limit-burst",
+       "requests a client address may make at once",
+       "20",
+       false,
+       apply_burst},
+      {"TRUSTED_PROXIES",
+       {},
+       "--trusted-proxies",
+       "proxies whose X-Forwarded-For names the client, comma-separated addresses or blocks",
+       "none",
+       false,
+       apply_trusted_proxies},
+      {"UPSTREAM_FAILURES_TO_OPEN",
+       {},
+       "--upstream-failures-to-open",
+       "failures of the accounts service in a row after which requests fail fast with 503",
+       "5",
+       false,
+       count_setting("UPSTREAM_FAILURES_TO_OPEN", &config::upstream_failures_to_open, 1, 1000)},
+      {"UPSTREAM_COOL_DOWN",
+       {},
+       "--upstream-cool-down",
+       "how long requests fail fast before one tries the accounts service again",
+       "5s",
+       false,
+       duration_setting("UPSTREAM_COOL_DOWN", &config::upstream_cool_down)},
+      {"REFRESH_GRACE_PERIOD",
+       {},
+       "--refresh-grace-period",
+       "how long a client repeating a refresh whose token Spotify rotated gets the same answer",
+       "60s",
+       false,
+       duration_setting("REFRESH_GRACE_PERIOD", &config::refresh_grace)},
+      {"LEGACY_TOKEN_SCHEMES",
+       {},
+       "--legacy-token-schemes",
+       "refresh tokens of earlier servers accepted on /refresh: cryptojs, node-cbc, node-ctr, "
+       "ruby-3des",
+       "none",
+       false,
+       apply_legacy_schemes},
+      {"LEGACY_ENCRYPTION_SECRET",
+       {},
+       "--legacy-encryption-secret",
+       "the earlier server's ENCRYPTION_SECRET",
+       "ENCRYPTION_SECRET",
+       false,
+       [](config& c, std::string_view v, problems&) {
+         c.legacy_encryption_secret = secret(std::string(v));
+       }},
+      {"TLS_CERT_FILE",
+       {},
+       "--tls-cert-file",
+       "certificate chain (PEM) to serve HTTPS directly",
+       "plain HTTP",
+       false,
+       text_setting(&config::tls_cert_file)},
+      {"TLS_KEY_FILE",
+       {},
+       "--tls-key-file",
+       "private key (PEM) of the certificate",
+       "",
+       false,
+       text_setting(&config::tls_key_file)},
       {"CORS_ORIGINS",
        {},
        "--cors-origins",
@@ -400,6 +575,12 @@ void check_required(const config& c, problems& out) {
   }
 }
 
+void check_tls(const config& c, problems& out) {
+  if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+    out.push_back("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
+}
+
 void add_warnings(config& c) {
   if (!c.encryption_secret.empty() && is_weak_secret(c.encryption_secret.reveal())) {
     c.warnings.push_back("ENCRYPTION_SECRET is shorter than 32 characters; "
@@ -430,6 +611,7 @@ config_outcome load_config(const config_sources& sources) {
     }
   }
   check_required(c, outcome.problems);
+  check_tls(c, outcome.problems);
   add_warnings(c);
   if (outcome.problems.empty()) {
     outcome.settings = std::move(c);

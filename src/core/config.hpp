@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/address_range.hpp"
+#include "core/legacy_tokens.hpp"
 #include "core/log.hpp"
 
 #include <chrono>
@@ -44,6 +46,37 @@ struct config {
   std::chrono::milliseconds upstream_timeout{10'000};
   std::chrono::milliseconds connect_timeout{5'000};
   bool upstream_pooling = true;
+
+  // HTTP server limits; web::server_limits says why each default is what it is.
+  std::size_t max_connections = 10'000;
+  std::size_t max_in_flight = 2'048;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  // How long SIGTERM waits for requests being handled before the process exits anyway.
+  std::chrono::milliseconds shutdown_timeout{10'000};
+
+  // Per-client rate limit: requests per second (0: off) and burst; X-Forwarded-For is believed
+  // only from the trusted proxies.
+  double rate_limit = 0;
+  double rate_limit_burst = 20;
+  std::vector<address_range> trusted_proxies;
+
+  // Protecting Spotify: failures in a row that open the circuit, and how long it stays open.
+  std::size_t upstream_failures_to_open = 5;
+  std::chrono::milliseconds upstream_cool_down{5'000};
+
+  // How long a rotated refresh's answer is handed again to a client repeating the refresh.
+  std::chrono::milliseconds refresh_grace{60'000};
+
+  // Refresh tokens of the servers tokenswap replaces, opened on /refresh (decrypt only).
+  std::vector<legacy_scheme> legacy_schemes;
+  secret legacy_encryption_secret; // empty: ENCRYPTION_SECRET
+
+  // Direct HTTPS, for deployments without a terminating proxy.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 
   std::vector<std::string> cors_origins; // empty: any origin, without credentials
   log_format log_style = log_format::text;

@@ -40,6 +40,9 @@ public:
   void start();
   // Stops accepting; connections finish their current request.
   void stop();
+  // Graceful stop within SHUTDOWN_TIMEOUT (see web::http_server::shutdown); `done` runs on a pool
+  // thread with true when every connection closed in time.
+  void shutdown(std::function<void(bool drained)> done);
 
   const core::config& settings() const;
 

@@ -1,5 +1,7 @@
 #include "server/token_server.hpp"
 
+#include "core/address_range.hpp"
+#include "core/digest.hpp"
 #include "core/log.hpp"
 #include "core/params.hpp"
 #include "core/pkce.hpp"
@@ -59,17 +61,62 @@ core::upstream_trouble trouble_of(upstream::token_failure failure) {
   return core::upstream_trouble::unreachable;
 }
 
+core::ip_bytes address_bytes(const net::ip::address& address) {
+  if (address.is_v6()) {
+    return address.to_v6().to_bytes();
+  }
+  core::ip_bytes mapped{};
+  mapped[10] = mapped[11] = 0xff;
+  auto v4 = address.to_v4().to_bytes();
+  std::copy(v4.begin(), v4.end(), mapped.begin() + 12);
+  return mapped;
+}
+
+std::optional<core::legacy_opener> legacy_opener_for(const core::config& settings) {
+  if (settings.legacy_schemes.empty()) {
+    return std::nullopt;
+  }
+  const auto& secret = settings.legacy_encryption_secret.empty()
+                           ? settings.encryption_secret
+                           : settings.legacy_encryption_secret;
+  return core::legacy_opener(secret.reveal(), settings.legacy_schemes);
+}
+
+std::unique_ptr<core::rate_limiter> rate_limiter_for(const core::config& settings) {
+  if (settings.rate_limit <= 0) {
+    return nullptr;
+  }
+  return std::make_unique<core::rate_limiter>(
+      core::rate_limit_settings{settings.rate_limit, settings.rate_limit_burst});
+}
+
+coalescer_settings coalescer_settings_for(const core::config& settings) {
+  coalescer_settings c;
+  c.grace_window = settings.refresh_grace;
+  // A joined request waits as long as the call it joined may take, queueing included.
+  c.max_wait = settings.upstream_timeout + std::chrono::seconds(2);
+  return c;
+}
+
 } // namespace
 
 token_server::token_server(const core::config& settings, const core::sealer& sealer,
                            upstream::token_client& upstream)
     : settings_(settings), sealer_(sealer), upstream_(upstream), cors_(settings.cors_origins),
       authorization_(
-          core::basic_authorization(settings.client_id, settings.client_secret.reveal())) {}
+          core::basic_authorization(settings.client_id, settings.client_secret.reveal())),
+      legacy_(legacy_opener_for(settings)),
+      coalescer_(sealer, settings.client_id, coalescer_settings_for(settings)),
+      limiter_(rate_limiter_for(settings)) {}
 
 net::awaitable<web::response> token_server::handle(web::request req, web::request_info info) {
   upstream_note note;
-  auto res = co_await dispatch(req, note);
+  web::response res;
+  if (auto limited = refuse_if_limited(req, info)) {
+    res = std::move(*limited);
+  } else {
+    res = co_await dispatch(req, note);
+  }
   cors_.decorate(req, res);
 
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -122,6 +169,27 @@ net::awaitable<web::response> token_server::dispatch(const web::request& req, up
   co_return json_response(http::status::ok, core::token_response_json(*tokens), version);
 }
 
+std::optional<web::response> token_server::refuse_if_limited(const web::request& req,
+                                                             const web::request_info& info) {
+  if (!limiter_ || match_route(req.target()) == route::health) {
+    return std::nullopt;
+  }
+  std::vector<std::string_view> forwarded;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+    forwarded.emplace_back(it->value());
+  }
+  auto client = core::client_address(address_bytes(info.peer.address()), forwarded,
+                                     settings_.trusted_proxies);
+  auto wait = limiter_->take(core::client_key(client), std::chrono::steady_clock::now());
+  if (!wait) {
+    return std::nullopt;
+  }
+  rate_limited_.fetch_add(1, std::memory_order_relaxed);
+  return error_response(
+      {429, "temporarily_unavailable", "too many requests from this address", *wait},
+      req.version());
+}
+
 core::result<std::optional<std::string>>
 token_server::checked_redirect(const core::params& params) const {
   auto redirect = params.optional("redirect_uri");
@@ -168,12 +236,39 @@ net::awaitable<core::result<core::token_response>> token_server::refresh(const c
     co_return sealed.error();
   }
   // One answer for every reason a token does not open, so a prober learns nothing.
-  auto refresh_token = sealer_.open(*sealed, settings_.client_id);
-  if (!refresh_token) {
+  auto opened = open_refresh_token(*sealed);
+  if (!opened) {
     co_return core::invalid_grant("refresh token is invalid");
   }
 
-  auto tokens = co_await call_upstream(core::refresh_grant_body(*refresh_token), false, note);
+  auto key = core::sha256(opened->token);
+  refresh_coalescer::call with_spotify = [this, token = opened->token, &note] {
+    return refresh_upstream(token, note);
+  };
+  auto tokens = co_await coalescer_.refresh(key, std::move(with_spotify));
+  if (tokens && opened->is_legacy && !tokens->refresh_token) {
+    // The app holds a token of the old server: hand it one in this server's own format.
+    tokens->refresh_token = sealer_.seal(opened->token, settings_.client_id);
+  }
+  co_return tokens;
+}
+
+std::optional<token_server::opened_token>
+token_server::open_refresh_token(std::string_view sealed) const {
+  if (auto token = sealer_.open(sealed, settings_.client_id)) {
+    return opened_token{std::move(*token), false};
+  }
+  if (legacy_) {
+    if (auto token = legacy_->open(sealed)) {
+      return opened_token{std::move(*token), true};
+    }
+  }
+  return std::nullopt;
+}
+
+net::awaitable<core::result<core::token_response>>
+token_server::refresh_upstream(std::string refresh_token, upstream_note& note) {
+  auto tokens = co_await call_upstream(core::refresh_grant_body(refresh_token), false, note);
   if (tokens && tokens->refresh_token) {
     // Spotify rotated the refresh token: the old one is dead, so the app must get the new one.
     tokens->refresh_token = sealer_.seal(*tokens->refresh_token, settings_.client_id);

@@ -251,11 +251,18 @@ TEST_F(ServerIntegration, ClientMistakesGetProperStatuses) {
 TEST_F(ServerIntegration, UpstreamRateLimitPassesRetryAfter) {
   emulator::fault limited;
   limited.status = 429;
-  limited.retry_after = std::chrono::seconds(7);
+  limited.retry_after = std::chrono::seconds(1);
   world().accounts().inject_fault(limited);
   auto r = login();
   EXPECT_EQ(r.status, 429u);
-  EXPECT_EQ(r.header("retry-after"), "7");
+  EXPECT_EQ(r.header("retry-after"), "1");
+  // Nothing goes to Spotify until its Retry-After has passed.
+  auto calls = world().accounts().counters().token_calls;
+  auto held = login();
+  EXPECT_EQ(held.status, 429u);
+  EXPECT_EQ(held.header("retry-after"), "1");
+  EXPECT_EQ(world().accounts().counters().token_calls, calls);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1050));
   EXPECT_EQ(login().status, 200u);
 }
 

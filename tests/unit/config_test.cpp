@@ -172,3 +172,55 @@ TEST(Help, ListsEverySettingAndAlias) {
 
 } // namespace
 } // namespace tokenswap::core
+
+namespace tokenswap::core {
+namespace {
+
+TEST(ConfigHardening, LimitsHaveDeploymentDefaults) {
+  auto outcome = load_config(complete_environment());
+  ASSERT_TRUE(outcome.settings);
+  const auto& c = *outcome.settings;
+  EXPECT_EQ(c.max_connections, 10'000u);
+  EXPECT_EQ(c.max_in_flight, 2'048u);
+  EXPECT_EQ(c.max_body_bytes, 16u * 1024);
+  EXPECT_EQ(c.shutdown_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(c.rate_limit, 0);
+  EXPECT_EQ(c.refresh_grace, std::chrono::seconds(60));
+  EXPECT_TRUE(c.legacy_schemes.empty());
+}
+
+TEST(ConfigHardening, LimitsRateAndLegacySettingsAreRead) {
+  auto sources = complete_environment();
+  sources.environment["MAX_CONNECTIONS"] = "500";
+  sources.environment["RATE_LIMIT"] = "2.5";
+  sources.environment["TRUSTED_PROXIES"] = "10.0.0.0/8, ::1";
+  sources.environment["LEGACY_TOKEN_SCHEMES"] = "cryptojs,ruby-3des";
+  sources.flags = {"--refresh-grace-period", "2s", "--shutdown-timeout=3s"};
+  auto outcome = load_config(sources);
+  ASSERT_TRUE(outcome.settings) << outcome.problems.front();
+  EXPECT_EQ(outcome.settings->max_connections, 500u);
+  EXPECT_EQ(outcome.settings->rate_limit, 2.5);
+  EXPECT_EQ(outcome.settings->trusted_proxies.size(), 2u);
+  EXPECT_EQ(outcome.settings->legacy_schemes.size(), 2u);
+  EXPECT_EQ(outcome.settings->refresh_grace, std::chrono::seconds(2));
+  EXPECT_EQ(outcome.settings->shutdown_timeout, std::chrono::seconds(3));
+}
+
+TEST(ConfigHardening, BadHardeningValuesAreAllReported) {
+  auto sources = complete_environment();
+  sources.environment["MAX_CONNECTIONS"] = "0";
+  sources.environment["RATE_LIMIT"] = "fast";
+  sources.environment["TRUSTED_PROXIES"] = "10.0.0.0/40";
+  sources.environment["LEGACY_TOKEN_SCHEMES"] = "rot13";
+  sources.environment["TLS_CERT_FILE"] = "/etc/cert.pem";
+  auto outcome = load_config(sources);
+  EXPECT_FALSE(outcome.settings);
+  EXPECT_EQ(outcome.problems.size(), 5u);
+  for (auto name : {"MAX_CONNECTIONS", "RATE_LIMIT", "TRUSTED_PROXIES", "LEGACY_TOKEN_SCHEMES",
+                    "TLS_KEY_FILE"}) {
+    EXPECT_TRUE(mentions(outcome.problems, name)) << name;
+  }
+}
+
+} // namespace
+} // namespace tokenswap::core
