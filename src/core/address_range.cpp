@@ -49,6 +49,10 @@ bool is_trusted(const ip_bytes& address, const std::vector<address_range>& trust
 } // namespace
 
 std::optional<ip_bytes> parse_ip(std::string_view text) {
+  // inet_pton reads up to a NUL: "10.0.0.1\0junk" must not pass for 10.0.0.1.
+  if (text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
   std::string copy(text);
   ip_bytes address{};
   unsigned char v4[4];

@@ -44,6 +44,13 @@ TEST(AddressRange, MalformedRangesAreRejected) {
   }
 }
 
+TEST(AddressRange, TextAfterANulIsNotIgnored) {
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(parse_ip("10.0.0.1\0junk"sv));
+  EXPECT_FALSE(parse_ip("::1\0"sv));
+  EXPECT_FALSE(parse_range("10.0.0.0\0/8"sv));
+}
+
 TEST(ClientAddress, ForwardedForIsIgnoredFromUntrustedPeers) {
   auto peer = ip("203.0.113.9");
   EXPECT_EQ(client_address(peer, {"198.51.100.1"}, ranges({"10.0.0.0/8"})), peer);
