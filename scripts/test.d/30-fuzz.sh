@@ -2,7 +2,7 @@
 # Fuzzing: builds the libFuzzer targets in fuzz/ (clang, AddressSanitizer and UBSan) and runs each
 # for FUZZ_SECONDS (default 20) on a scratch copy of its seed corpus, so the committed corpus stays
 # as it is. Fails on any crash, leak, timeout or broken property; the input that shows it is kept in
-# build/fuzz/findings/. About 3 minutes on 2 cores, the build included.
+# build/fuzz/findings/. About 3.5 minutes on 2 cores, the build included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
