@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing: builds the libFuzzer targets in fuzz/ (clang, AddressSanitizer and UBSan) and runs each
-# for FUZZ_SECONDS (default 20) on a scratch copy of its seed corpus, so the committed corpus stays
+# for FUZZ_SECONDS (default 18) on a scratch copy of its seed corpus, so the committed corpus stays
 # as it is. Fails on any crash, leak, timeout or broken property; the input that shows it is kept in
 # build/fuzz/findings/. About 3.5 minutes on 2 cores, the build included.
 set -euo pipefail
@@ -11,7 +11,7 @@ need_build_packages
 # clang 14 is Debian 12's; libFuzzer's runtime (libclang_rt.fuzzer) comes in libclang-rt-14-dev.
 need_packages clang libclang-rt-14-dev
 
-seconds="${FUZZ_SECONDS:-20}"
+seconds="${FUZZ_SECONDS:-18}"
 build_preset fuzz -j 2
 
 scratch="$(mktemp -d)"
