@@ -1,4 +1,5 @@
 #include "web/http_client.hpp"
+#include "web/wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -99,7 +100,7 @@ net::awaitable<client_result<response>> exchange_on(Stream& stream, beast::flat_
                                                     const request& req, std::size_t body_limit,
                                                     bool& reusable) {
   reusable = false;
-  auto [write_ec, written] = co_await http::async_write(stream, req, use_tuple);
+  auto [write_ec, written] = co_await write_message(stream, req);
   if (write_ec) {
     co_return write_error(write_ec, written);
   }

@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "core/oauth_error.hpp"
 #include "web/io_pool.hpp"
+#include "web/wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -293,7 +294,7 @@ net::awaitable<void> http_server::state::run_session(Stream& stream, session_ent
     }
 
     lowest(stream).expires_after(limits.transfer_timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    auto [ec, n] = co_await write_message(stream, res);
     if (ec || !res.keep_alive()) {
       co_return;
     }
