@@ -12,5 +12,9 @@ int run_serve(arguments args);
 int run_emulator(arguments args);
 int run_keygen(arguments args);
 int run_demo(arguments args);
+int run_login(arguments args);
+int run_token(arguments args);
+int run_api(arguments args);
+int run_logout(arguments args);
 
 } // namespace tokenswap::cli

@@ -19,6 +19,11 @@ constexpr command commands[] = {
     {"keygen", "print a fresh random ENCRYPTION_SECRET", tokenswap::cli::run_keygen},
     {"emulator", "run an emulator of Spotify's accounts service and Web API",
      tokenswap::cli::run_emulator},
+    {"login", "log in to Spotify through the browser and store the session",
+     tokenswap::cli::run_login},
+    {"token", "print a valid access token, refreshing it as needed", tokenswap::cli::run_token},
+    {"api", "call the Spotify Web API with the stored session", tokenswap::cli::run_api},
+    {"logout", "remove the stored session", tokenswap::cli::run_logout},
 };
 
 void print_usage(std::FILE* out) {
