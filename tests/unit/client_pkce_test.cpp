@@ -1,5 +1,7 @@
 #include "client/pkce.hpp"
 
+#include "core/pkce.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -7,17 +9,11 @@
 namespace tokenswap::client {
 namespace {
 
-// RFC 7636 appendix B.
-TEST(ClientPkce, S256MatchesTheRfcExample) {
-  EXPECT_EQ(s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-}
-
 TEST(ClientPkce, VerifierIsValidAndItsChallengeMatches) {
   auto pair = make_pkce();
   EXPECT_EQ(pair.verifier.size(), 64u);
-  EXPECT_TRUE(is_valid_verifier(pair.verifier));
-  EXPECT_EQ(pair.challenge, s256_challenge(pair.verifier));
+  EXPECT_TRUE(core::is_pkce_value(pair.verifier));
+  EXPECT_EQ(pair.challenge, core::s256_challenge(pair.verifier));
   EXPECT_EQ(pair.challenge.size(), 43u);
 }
 
@@ -26,15 +22,6 @@ TEST(ClientPkce, EveryVerifierIsNew) {
   for (int i = 0; i < 200; ++i) {
     EXPECT_TRUE(seen.insert(make_pkce().verifier).second);
   }
-}
-
-TEST(ClientPkce, VerifierRulesFollowTheRfc) {
-  EXPECT_FALSE(is_valid_verifier(std::string(42, 'a')));
-  EXPECT_TRUE(is_valid_verifier(std::string(43, 'a')));
-  EXPECT_TRUE(is_valid_verifier(std::string(128, '~')));
-  EXPECT_FALSE(is_valid_verifier(std::string(129, 'a')));
-  EXPECT_FALSE(is_valid_verifier(std::string(50, 'a') + "+"));
-  EXPECT_FALSE(is_valid_verifier(std::string(50, 'a') + "="));
 }
 
 TEST(ClientPkce, StateIsUrlSafeAndUnique) {

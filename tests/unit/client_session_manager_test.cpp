@@ -3,6 +3,7 @@
 #include "client/pkce.hpp"
 #include "client/session_store.hpp"
 #include "client/transport.hpp"
+#include "core/pkce.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -215,8 +216,8 @@ TEST_F(ClientSessionManager, TheLoginUsesPkceS256AndTheBoundPort) {
   ASSERT_TRUE(manager().authorize());
   auto query = query_of(browser_.authorize_url);
   EXPECT_EQ(query["code_challenge_method"], "S256");
-  EXPECT_EQ(query["code_challenge"], s256_challenge(network_->last_exchange.code_verifier));
-  EXPECT_TRUE(is_valid_verifier(network_->last_exchange.code_verifier));
+  EXPECT_EQ(query["code_challenge"], core::s256_challenge(network_->last_exchange.code_verifier));
+  EXPECT_TRUE(core::is_pkce_value(network_->last_exchange.code_verifier));
   EXPECT_EQ(network_->last_exchange.redirect_uri, query["redirect_uri"]);
   EXPECT_NE(query["redirect_uri"], settings_.redirect_uri) << "port 0 is replaced by the real one";
   EXPECT_EQ(query["client_id"], "app");
