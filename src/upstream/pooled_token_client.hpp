@@ -13,8 +13,10 @@
 //
 // Each io_context of the pool has its own shard (idle connections, TLS session, concurrency
 // slots), used only by that context's thread, so no request takes a lock. Limits given here for
-// the whole client are split evenly across the shards. The client must outlive the handlers that
-// use it and be destroyed before the io_pool.
+// the whole client are split evenly across the shards (accepted connections are spread round
+// robin, so load is even; one busy shard cannot borrow another's idle slots). The client must
+// outlive the handlers that use it and be destroyed before the io_pool. counters() may be read
+// from any thread, for metrics.
 #pragma once
 
 #include "upstream/token_client.hpp"

@@ -99,7 +99,9 @@ public:
   // True when the last exchange completed and both sides allow another request.
   bool is_reusable() const;
   // A non-blocking look at the socket: false once the peer has closed or reset the connection,
-  // or sent bytes nobody asked for. Checked before reusing an idle connection.
+  // or sent bytes nobody asked for. Checked before reusing an idle connection. Known limit: on
+  // TLS any record that arrives while idle (a late session ticket too) counts as noise, because
+  // telling records apart would mean decrypting outside a read; such a connection is replaced.
   bool is_quiet() const;
   // True when the TLS handshake resumed an earlier session.
   bool resumed_session() const;
