@@ -65,8 +65,10 @@ bool is_fresh(const session& s, time_point now, std::chrono::seconds margin) {
   return now + margin < s.expires_at;
 }
 
+// Whole seconds, rounded down (the safe side), so that a session in memory equals its file.
 time_point expiry_after(time_point now, std::chrono::seconds expires_in) {
-  return expires_in.count() > 0 ? now + expires_in : now;
+  auto start = time_point(std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()));
+  return expires_in.count() > 0 ? start + expires_in : start;
 }
 
 std::string to_json(const session& s) {

@@ -55,6 +55,17 @@ TEST(ClientSession, MarginLongerThanTheLifetimeIsNeverFresh) {
 
 TEST(ClientSession, ExpiryAfterAddsTheLifetime) { EXPECT_EQ(expiry_after(t0, 3600s), t0 + 3600s); }
 
+TEST(ClientSession, ExpiryIsRoundedDownToWholeSeconds) {
+  EXPECT_EQ(expiry_after(t0 + 900ms, 60s), t0 + 60s);
+  auto s = session{};
+  s.client_id = "app";
+  s.refresh_url = "r";
+  s.access_token = "a";
+  s.refresh_token = "t";
+  s.expires_at = expiry_after(t0 + 900ms, 60s);
+  EXPECT_EQ(session_from_json(to_json(s)).value(), s) << "memory and file agree";
+}
+
 TEST(ClientSession, NonPositiveLifetimeIsAlreadyExpired) {
   EXPECT_EQ(expiry_after(t0, 0s), t0);
   EXPECT_EQ(expiry_after(t0, -5s), t0);
