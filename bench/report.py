@@ -285,6 +285,19 @@ def read_run(work):
             "micro": micro_rows(os.path.join(work, "micro.json"))}
 
 
+# A hand-written section from this heading on survives a new run (it says which run it read).
+KEPT_HEADING = "## Profile"
+
+
+def kept_section(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        text = f.read()
+    start = text.find("\n" + KEPT_HEADING)
+    return text[start + 1:].splitlines() if start >= 0 else []
+
+
 def write_report(path, results, pngs, rel):
     lines = ["# Performance", "",
              "Figures of one run of `./bench/run.sh` (see the README's Performance section),",
@@ -297,7 +310,7 @@ def write_report(path, results, pngs, rel):
               f"with scrypt): {startup}.", ""]
     lines += headline_section(results["ratios"]) + targets_section(results["targets"])
     lines += runs_section(results["runs"]) + charts_section(pngs, rel)
-    lines += wan_section(results["wan"]) + micro_section(results["micro"])
+    lines += wan_section(results["wan"]) + micro_section(results["micro"]) + kept_section(path)
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
