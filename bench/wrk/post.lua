@@ -6,7 +6,8 @@
 -- Prints the run's figures as one JSON line with wrk's full latency distribution.
 local threads = {}
 local tokens = {}
-local counter, first, count = 0, 1, 0
+-- A global, so that done() can read each thread's position with thread:get().
+counter = 0
 local code_prefix = "AQ" .. string.rep("c", 230)
 
 -- Where each thread got to is kept in BENCH_POSITIONS between runs, so that the next run goes
