@@ -26,6 +26,8 @@
 #include <list>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace tokenswap::web {
 namespace {
 
@@ -158,6 +160,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
   std::vector<std::list<session_entry>> sessions;
 
   net::awaitable<void> accept_loop();
+  void accept_waiting();
+  void start_connection(tcp::socket socket, net::io_context& context);
   net::awaitable<void> refuse(tcp::socket socket);
   net::awaitable<void> run_connection(tcp::socket socket);
   net::awaitable<void> run_tls(beast::tcp_stream stream, session_entry& entry, tcp::endpoint peer);
@@ -195,16 +199,49 @@ net::awaitable<void> http_server::state::accept_loop() {
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    count(counters.accepted);
-    if (connections.fetch_add(1, std::memory_order_relaxed) >= limits.max_connections) {
-      connections.fetch_sub(1, std::memory_order_relaxed);
-      count(counters.refused);
-      net::co_spawn(context, refuse(std::move(socket)), net::detached);
-      continue;
-    }
-    net::co_spawn(context, run_connection(std::move(socket)),
-                  [](std::exception_ptr failure) { log_failure("connection failed", failure); });
+    start_connection(std::move(socket), context);
+    accept_waiting();
   }
+}
+
+// Takes every connection already queued in the kernel, so that a burst of new clients is not
+// accepted one per turn of a busy event loop (their first requests would wait seconds). Each is
+// accepted on the acceptor's context and then handed to the next one in turn.
+void http_server::state::accept_waiting() {
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec && !stopping) {
+    tcp::socket accepted(acceptor.get_executor());
+    acceptor.accept(accepted, ec);
+    if (ec) {
+      return;
+    }
+    auto protocol = accepted.local_endpoint(ec).protocol();
+    auto handle = accepted.release(ec);
+    if (ec) {
+      return;
+    }
+    auto& context = pool.next();
+    tcp::socket socket(context);
+    socket.assign(protocol, handle, ec);
+    if (ec) {
+      ::close(handle);
+      return;
+    }
+    start_connection(std::move(socket), context);
+  }
+}
+
+void http_server::state::start_connection(tcp::socket socket, net::io_context& context) {
+  count(counters.accepted);
+  if (connections.fetch_add(1, std::memory_order_relaxed) >= limits.max_connections) {
+    connections.fetch_sub(1, std::memory_order_relaxed);
+    count(counters.refused);
+    net::co_spawn(context, refuse(std::move(socket)), net::detached);
+    return;
+  }
+  net::co_spawn(context, run_connection(std::move(socket)),
+                [](std::exception_ptr failure) { log_failure("connection failed", failure); });
 }
 
 // A prompt 503 for a connection over the cap, then close: the client learns to come back
