@@ -208,33 +208,6 @@ TEST_F(HttpServer, RequestsOverTheInFlightCapGet503WithRetryAfter) {
   expect_serving();
 }
 
-TEST_F(HttpServer, FiveThousandIdleKeepAliveConnectionsDoNotStopService) {
-  constexpr std::size_t idle = 5000;
-  // Both ends of every connection live in this process.
-  if (testing::raise_descriptor_limit() < 2 * idle + 200) {
-    GTEST_SKIP() << "the descriptor limit is too low for " << idle << " connections";
-  }
-  start({});
-  std::vector<test_socket> held;
-  held.reserve(idle);
-  for (std::size_t i = 0; i < idle; ++i) {
-    held.emplace_back(port());
-    ASSERT_TRUE(held.back().send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")) << i;
-  }
-  for (auto& client : held) {
-    auto answer = client.read_answer();
-    ASSERT_TRUE(answer);
-    ASSERT_EQ(answer->status, 200u);
-  }
-
-  EXPECT_EQ(server_->open_connections(), idle);
-  expect_serving();
-  ASSERT_TRUE(held.front().send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-  auto again = held.front().read_answer();
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again->status, 200u);
-}
-
 TEST_F(HttpServer, ShutdownFinishesRequestsAndClosesIdleConnectionsAtOnce) {
   start({});
   std::vector<test_socket> idle;

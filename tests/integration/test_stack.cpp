@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
+#include <future>
+
 namespace tokenswap::testing {
 namespace {
 
@@ -50,9 +52,15 @@ test_stack::test_stack(std::function<void(core::config&)> adjust)
   runner_ = std::thread([this] { pool_.run(); });
 }
 
+// Sessions hold their server's state; letting them end before the pool stops keeps any of them
+// from outliving the io_context its listener belongs to.
 test_stack::~test_stack() {
-  service_->stop();
-  emulator_server_.stop();
+  std::promise<void> served;
+  service_->shutdown([&](bool) { served.set_value(); });
+  served.get_future().wait_for(std::chrono::seconds(5));
+  std::promise<void> emulated;
+  emulator_server_.shutdown(std::chrono::seconds(2), [&](bool) { emulated.set_value(); });
+  emulated.get_future().wait_for(std::chrono::seconds(5));
   pool_.stop();
   runner_.join();
   core::set_log_level(core::log_level::info);
