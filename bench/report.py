@@ -184,8 +184,9 @@ SETUP = """## Setup
 - Load generator, servers and upstream share the machine, on loopback. wrk keeps its
   connections alive and posts form bodies (a Lua script), with 2 threads (1 for 1 connection).
 - The upstream standing in for Spotify's token endpoint is nginx (1 worker) answering
-  `POST /api/token` with a static Spotify-shaped body that always holds a `refresh_token`, so
-  tokenswap also seals a new refresh token on every `/refresh`.
+  `POST /api/token` with a Spotify-shaped body whose `refresh_token` differs in every answer, so
+  on every `/refresh` tokenswap seals a new refresh token and keeps the sealed answer for its
+  grace window, as it does when Spotify rotates tokens.
 - **nginx (the limit)** proxies `/exchange` and `/refresh` to that upstream (`proxy_pass`, a
   keep-alive pool of 32 connections per worker, one worker per core), adding the client's
   `Authorization` header: the same network work as tokenswap, with no crypto and no JSON.
