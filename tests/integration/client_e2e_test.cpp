@@ -21,6 +21,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -96,6 +97,42 @@ cli_run run_cli(const fs::path& config_home, std::vector<std::string> args) {
   run.out = out.str();
   run.err = err.str();
   return run;
+}
+
+// Starts `tokenswap login --no-browser ...`, reads the printed authorize URL from its stderr, plays
+// the browser with it and returns the command's exit status.
+int login_through_cli(const fs::path& config_home, std::vector<std::string> args,
+                      const std::function<void(const std::string&)>& browser) {
+  int err[2];
+  if (::pipe(err) != 0) {
+    return -1;
+  }
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::setenv("XDG_CONFIG_HOME", config_home.c_str(), 1);
+    ::dup2(err[1], 2);
+    ::close(err[0]);
+    std::vector<char*> argv{const_cast<char*>(TOKENSWAP_BINARY)};
+    for (auto& arg : args) {
+      argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    ::execv(TOKENSWAP_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(err[1]);
+  std::FILE* output = ::fdopen(err[0], "r");
+  char line[4096];
+  while (std::fgets(line, sizeof line, output)) {
+    std::string text(line);
+    if (text.starts_with("  http")) {
+      browser(text.substr(2, text.find_last_not_of("\r\n") - 1));
+    }
+  }
+  std::fclose(output);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 class ClientEndToEnd : public ::testing::Test {
@@ -248,6 +285,21 @@ TEST_F(ClientEndToEnd, TheCommandsCallTheWebApiAndLogOut) {
   EXPECT_EQ(token.status, 3);
   EXPECT_TRUE(token.out.empty());
   EXPECT_NE(token.err.find("tokenswap login"), std::string::npos);
+}
+
+TEST_F(ClientEndToEnd, TheLoginCommandLogsInThroughThePrintedUrl) {
+  auto status = login_through_cli(config_home_,
+                                  {"login", "--no-browser", "--server", server_url(), "--client-id",
+                                   client_id, "--redirect-uri", redirect_uri_, "--accounts-url",
+                                   spotify_.base_url(), "--scopes",
+                                   "user-read-email,user-read-private", "--timeout", "10"},
+                                  [this](const std::string& url) { play_browser(url); });
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(browser_page_.result_int(), 200u);
+  auto token = run_cli(config_home_, {"token"});
+  EXPECT_EQ(token.status, 0) << token.err;
+  EXPECT_EQ(token.out, stored().access_token + "\n");
+  EXPECT_EQ(stored().scopes, (std::vector<std::string>{"user-read-email", "user-read-private"}));
 }
 
 TEST_F(ClientEndToEnd, ACancelledLoginFailsClearly) {
