@@ -78,6 +78,8 @@ struct config {
   std::string tls_cert_file;
   std::string tls_key_file;
 
+  bool metrics = true;
+
   std::vector<std::string> cors_origins; // empty: any origin, without credentials
   log_format log_style = log_format::text;
   log_level log_minimum = log_level::info;

@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/sealer.hpp"
+#include "server/metrics.hpp"
 #include "server/token_server.hpp"
 #include "upstream/guarded_token_client.hpp"
 #include "upstream/pooled_token_client.hpp"
@@ -77,7 +78,21 @@ struct service::parts {
         co_return std::move(*page);
       }
     }
+    if (settings.metrics && req.target() == "/metrics" && req.method() == http::verb::get) {
+      co_return metrics_page(req.version());
+    }
     co_return co_await endpoints.handle(std::move(req), info);
+  }
+
+  web::response metrics_page(unsigned version) const {
+    metrics_view view{endpoints.requests(),    listener.stats(),    guarded.stats(),
+                      guarded.calls(),         upstream.counters(), endpoints.refresh_stats(),
+                      endpoints.rate_limited()};
+    web::response res{http::status::ok, version};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = render_metrics(view);
+    return res;
   }
 
   core::config settings;

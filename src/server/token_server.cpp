@@ -118,6 +118,7 @@ net::awaitable<web::response> token_server::handle(web::request req, web::reques
     res = co_await dispatch(req, note);
   }
   cors_.decorate(req, res);
+  requests_.record(match_route(req.target()), res.result_int());
 
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - info.received);

@@ -8,6 +8,7 @@
 #include "core/sealer.hpp"
 #include "core/token_exchange.hpp"
 #include "server/cors.hpp"
+#include "server/metrics.hpp"
 #include "server/refresh_coalescer.hpp"
 #include "web/http_server.hpp"
 
@@ -41,6 +42,7 @@ public:
   // What the counters and the refresh path have seen, for metrics.
   coalescer_stats refresh_stats() const { return coalescer_.stats(); }
   std::uint64_t rate_limited() const { return rate_limited_.load(std::memory_order_relaxed); }
+  const request_counters& requests() const { return requests_; }
 
 private:
   // A refresh token the app sent, opened: sealed by this server, or by one it replaces.
@@ -68,6 +70,7 @@ private:
   refresh_coalescer coalescer_;
   std::unique_ptr<core::rate_limiter> limiter_; // null when rate limiting is off
   std::atomic<std::uint64_t> rate_limited_{0};
+  request_counters requests_;
 };
 
 } // namespace tokenswap::server

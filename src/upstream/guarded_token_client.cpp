@@ -51,6 +51,7 @@ net::awaitable<token_outcome> guarded_token_client::post_token(token_call call) 
     throw;
   }
   guard_.record(classify(outcome), retry_after_of(outcome), now_());
+  calls_.record(outcome);
   co_return outcome;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "upstream/call_metrics.hpp"
 #include "upstream/token_client.hpp"
 #include "upstream/upstream_guard.hpp"
 
@@ -20,11 +21,14 @@ public:
   net::awaitable<token_outcome> post_token(token_call call) override;
 
   guard_stats stats() const { return guard_.stats(); }
+  // The calls that went to Spotify (not those the guard answered itself).
+  const call_metrics& calls() const { return calls_; }
 
 private:
   token_client& inner_;
   upstream_guard guard_;
   clock now_;
+  call_metrics calls_;
 };
 
 // How the guard counts an outcome: 429 rate limited; 5xx and no answer failed; the rest answered.
