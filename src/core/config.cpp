@@ -597,10 +597,34 @@ void add_warnings(config& c) {
 
 } // namespace
 
+namespace {
+
+// RFC 8252 section 7.3: a native app listens on a loopback port the system picks, so a registered
+// loopback redirect URI matches the same URI on any port. Only IP literals count, never localhost.
+bool is_same_but_port(std::string_view registered, std::string_view requested) {
+  auto a = boost::urls::parse_absolute_uri(registered);
+  auto b = boost::urls::parse_absolute_uri(requested);
+  if (!a || !b || a->scheme() != "http" || b->scheme() != "http") {
+    return false;
+  }
+  auto is_loopback = [](const boost::urls::url_view& u) {
+    return u.host_type() == boost::urls::host_type::ipv4   ? u.host_ipv4_address().is_loopback()
+           : u.host_type() == boost::urls::host_type::ipv6 ? u.host_ipv6_address().is_loopback()
+                                                           : false;
+  };
+  return is_loopback(*a) && a->encoded_host() == b->encoded_host() &&
+         a->encoded_path() == b->encoded_path() && a->encoded_query() == b->encoded_query() &&
+         !a->has_userinfo() && !b->has_userinfo() && !b->has_fragment();
+}
+
+} // namespace
+
 bool config::is_redirect_allowed(std::string_view uri) const {
-  return uri == callback_url ||
-         std::find(allowed_redirect_uris.begin(), allowed_redirect_uris.end(), uri) !=
-             allowed_redirect_uris.end();
+  auto matches = [uri](std::string_view registered) {
+    return uri == registered || is_same_but_port(registered, uri);
+  };
+  return matches(callback_url) ||
+         std::any_of(allowed_redirect_uris.begin(), allowed_redirect_uris.end(), matches);
 }
 
 config_outcome load_config(const config_sources& sources) {

@@ -130,6 +130,22 @@ TEST(Config, RedirectAllowListAndCallback) {
   EXPECT_FALSE(outcome.settings->is_redirect_allowed("evil://x"));
 }
 
+TEST(Config, LoopbackRedirectMatchesOnAnyPort) {
+  auto sources = complete_environment();
+  sources.environment["ALLOWED_REDIRECT_URIS"] = "http://127.0.0.1:8888/callback,http://[::1]/cb";
+  auto outcome = load_config(sources);
+  ASSERT_TRUE(outcome.settings);
+  const auto& c = *outcome.settings;
+  EXPECT_TRUE(c.is_redirect_allowed("http://127.0.0.1:51234/callback"));
+  EXPECT_TRUE(c.is_redirect_allowed("http://127.0.0.1/callback"));
+  EXPECT_TRUE(c.is_redirect_allowed("http://[::1]:4000/cb"));
+  EXPECT_FALSE(c.is_redirect_allowed("http://127.0.0.1:51234/other"));
+  EXPECT_FALSE(c.is_redirect_allowed("http://127.0.0.2:51234/callback"));
+  EXPECT_FALSE(c.is_redirect_allowed("http://localhost:51234/callback"));
+  EXPECT_FALSE(c.is_redirect_allowed("https://127.0.0.1:51234/callback"));
+  EXPECT_FALSE(c.is_redirect_allowed("http://user@127.0.0.1:51234/callback"));
+}
+
 TEST(Config, PreviousSecretsAreAList) {
   auto sources = complete_environment();
   sources.environment["ENCRYPTION_SECRET_PREVIOUS"] = "old-one,older-one";
