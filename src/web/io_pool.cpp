@@ -21,7 +21,14 @@ io_pool::io_pool(std::size_t threads) {
   }
 }
 
-io_pool::~io_pool() = default;
+// Contexts go last to first: a session left suspended on a later context may hold the last
+// reference to a server whose listener lives on the first, which must still exist then.
+io_pool::~io_pool() {
+  guards_.clear();
+  while (!contexts_.empty()) {
+    contexts_.pop_back();
+  }
+}
 
 net::io_context& io_pool::next() {
   return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
