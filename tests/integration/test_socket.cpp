@@ -79,6 +79,9 @@ test_socket::test_socket(unsigned short port, const char* source) {
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (source) {
+    // The port is then chosen at connect time, per destination, so many sockets from one
+    // source address do not run out of ports.
+    ::setsockopt(fd_, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
     auto from = loopback(source, 0);
     ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from);
   }
