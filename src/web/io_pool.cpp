@@ -15,16 +15,21 @@ io_pool::io_pool(std::size_t threads) {
     threads = 1;
   }
   for (std::size_t i = 0; i < threads; ++i) {
-    contexts_.push_back(std::make_unique<net::io_context>(1));
+    contexts_.push_back(std::make_unique<pool_context>(1));
     guards_.push_back(
         std::make_unique<context>(context{net::make_work_guard(contexts_.back()->get_executor())}));
   }
 }
 
-// Contexts go last to first: a session left suspended on a later context may hold the last
+// Every context shuts down before any is destroyed: an accept still pending on the first context
+// holds a socket of another context, and abandoning it needs that context's services alive. Then
+// contexts go last to first: a session left suspended on a later context may hold the last
 // reference to a server whose listener lives on the first, which must still exist then.
 io_pool::~io_pool() {
   guards_.clear();
+  for (auto& each : contexts_) {
+    each->shut_down();
+  }
   while (!contexts_.empty()) {
     contexts_.pop_back();
   }

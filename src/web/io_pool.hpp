@@ -33,7 +33,13 @@ public:
 
 private:
   struct context;
-  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  // An io_context whose services can be shut down before any context of the pool is destroyed.
+  class pool_context : public net::io_context {
+  public:
+    using net::io_context::io_context;
+    void shut_down() { shutdown(); }
+  };
+  std::vector<std::unique_ptr<pool_context>> contexts_;
   std::vector<std::unique_ptr<context>> guards_;
   std::atomic<std::size_t> next_{0};
 };
