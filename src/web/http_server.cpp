@@ -377,15 +377,26 @@ net::awaitable<read_outcome> http_server::state::read_request(Stream& stream,
     auto [ec, n] = co_await stream.async_read_some(buffer.prepare(first_read_bytes), use_tuple);
     entry.idle = false;
     if (ec) {
+      if (first && ec == beast::error::timeout) {
+        count(counters.timed_out);
+      }
       co_return read_outcome{};
     }
     buffer.commit(n);
+    if (!first) {
+      // The rest of the header must follow its first byte within the header deadline.
+      lowest(stream).expires_after(limits.header_timeout);
+    }
+  } else {
+    // Pipelined bytes are already here: the next header gets a deadline of its own.
+    lowest(stream).expires_after(limits.header_timeout);
   }
 
+  // On a fresh connection the deadline set before the first read still runs: it counts from the
+  // accept, so trickling one header line at a time never buys a sender more time.
   http::request_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
   parser.body_limit(limits.body_bytes);
-  lowest(stream).expires_after(limits.header_timeout);
   auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
   if (ec) {
     // A Content-Length over the limit fails here, before a single body byte is read.
