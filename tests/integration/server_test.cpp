@@ -1,11 +1,7 @@
 // The real token-swap server against the real emulator, over loopback sockets.
-#include "server/service.hpp"
+#include "test_stack.hpp"
 
 #include "core/log.hpp"
-#include "emulator/accounts_emulator.hpp"
-#include "test_http.hpp"
-#include "web/http_server.hpp"
-#include "web/io_pool.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -13,16 +9,10 @@
 #include <mutex>
 #include <thread>
 
-namespace tokenswap::server {
+namespace tokenswap::testing {
 namespace {
 
-using testing::post_form;
-using testing::send_raw;
-using testing::send_request;
-
-constexpr std::string_view callback = "myapp://callback";
-constexpr std::string_view client_secret = "emulated-client-secret-value";
-constexpr std::string_view encryption_secret = "integration-encryption-secret-0123456789";
+using namespace std::chrono_literals;
 
 // Captures every log line written while it lives.
 class log_capture {
@@ -44,77 +34,20 @@ private:
   std::string text_;
 };
 
-emulator::emulator_settings emulator_settings_for_tests() {
-  emulator::emulator_settings settings;
-  settings.clients.push_back(
-      {"integration-app", std::string(client_secret), "Integration", {std::string(callback)}});
-  return settings;
-}
+boost::json::object json(const reply& r) { return boost::json::parse(r.body).as_object(); }
 
-// The emulator and the server on one io_pool, running on background threads.
-class stack {
-public:
-  stack()
-      : emulator_(emulator_settings_for_tests()), emulator_server_(pool_, {}, emulator_.handler()) {
-    EXPECT_FALSE(emulator_server_.listen("127.0.0.1", 0));
-    emulator_server_.start();
-    service_ = std::make_unique<service>(pool_, settings(emulator_server_.port()));
-    EXPECT_FALSE(service_->listen());
-    service_->start();
-    runner_ = std::thread([this] { pool_.run(); });
-  }
-
-  ~stack() {
-    service_->stop();
-    emulator_server_.stop();
-    pool_.stop();
-    runner_.join();
-  }
-
-  static core::config settings(unsigned short emulator_port) {
-    core::config c;
-    c.client_id = "integration-app";
-    c.client_secret = core::secret(std::string(client_secret));
-    c.callback_url = callback;
-    c.encryption_secret = core::secret(std::string(encryption_secret));
-    c.host = "127.0.0.1";
-    c.port = 0;
-    c.accounts_url = "http://127.0.0.1:" + std::to_string(emulator_port);
-    c.upstream_timeout = std::chrono::milliseconds(1500);
-    return c;
-  }
-
-  unsigned short port() const { return service_->port(); }
-  emulator::accounts_emulator& accounts() { return emulator_; }
-
-  std::string mint_code() {
-    return emulator_.mint_code({"integration-app", std::string(callback), {"user-read-email"}, ""});
-  }
-
-private:
-  web::io_pool pool_{2};
-  emulator::accounts_emulator emulator_;
-  web::http_server emulator_server_;
-  std::unique_ptr<service> service_;
-  std::thread runner_;
-};
-
-boost::json::object json(const testing::reply& r) { return boost::json::parse(r.body).as_object(); }
-
-std::string field(const testing::reply& r, std::string_view name) {
+std::string field(const reply& r, std::string_view name) {
   return std::string(json(r).at(name).as_string());
 }
 
 class ServerIntegration : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
-    core::set_log_level(core::log_level::warn);
-    shared_ = new stack();
+    shared_ = new test_stack([](core::config& c) { c.upstream_timeout = 1500ms; });
   }
   static void TearDownTestSuite() {
     delete shared_;
     shared_ = nullptr;
-    core::set_log_level(core::log_level::info);
   }
   void SetUp() override {
     shared_->accounts().clear_faults();
@@ -123,17 +56,15 @@ protected:
   }
 
   unsigned short port() { return shared_->port(); }
-  stack& world() { return *shared_; }
+  test_stack& world() { return *shared_; }
 
   // A full login: a code from the emulator traded at the server.
-  testing::reply login(const std::string& route = "/exchange") {
-    return post_form(port(), route, "code=" + world().mint_code());
-  }
+  reply login(const std::string& route = "/exchange") { return world().login(route); }
 
-  static stack* shared_;
+  static test_stack* shared_;
 };
 
-stack* ServerIntegration::shared_ = nullptr;
+test_stack* ServerIntegration::shared_ = nullptr;
 
 TEST_F(ServerIntegration, ExchangeReturnsTokensAndSealedRefreshToken) {
   auto r = login();
@@ -299,9 +230,10 @@ TEST_F(ServerIntegration, PreflightIsAnswered) {
 
 TEST(ServerLogs, NeverContainSecretsCodesOrTokens) {
   log_capture capture;
-  std::vector<std::string> sensitive{std::string(client_secret), std::string(encryption_secret)};
+  std::vector<std::string> sensitive{std::string(stack_client_secret),
+                                     std::string(stack_encryption_secret)};
   {
-    stack world;
+    test_stack world([](core::config& c) { c.log_minimum = core::log_level::info; });
     auto code = world.mint_code();
     sensitive.push_back(code);
     auto exchanged = post_form(world.port(), "/exchange?code=" + code, "code=" + code);
@@ -325,4 +257,4 @@ TEST(ServerLogs, NeverContainSecretsCodesOrTokens) {
 }
 
 } // namespace
-} // namespace tokenswap::server
+} // namespace tokenswap::testing

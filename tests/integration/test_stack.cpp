@@ -32,6 +32,7 @@ core::config server_settings(unsigned short emulator_port) {
   c.port = 0;
   c.accounts_url = "http://127.0.0.1:" + std::to_string(emulator_port);
   c.upstream_timeout = std::chrono::milliseconds(1000);
+  c.log_minimum = core::log_level::warn;
   return c;
 }
 
@@ -39,13 +40,13 @@ core::config server_settings(unsigned short emulator_port) {
 
 test_stack::test_stack(std::function<void(core::config&)> adjust)
     : emulator_(emulator_settings()), emulator_server_(pool_, {}, emulator_.handler()) {
-  core::set_log_level(core::log_level::warn);
   EXPECT_FALSE(emulator_server_.listen("127.0.0.1", 0));
   emulator_server_.start();
   auto settings = server_settings(emulator_server_.port());
   if (adjust) {
     adjust(settings);
   }
+  core::set_log_level(settings.log_minimum);
   service_ = std::make_unique<server::service>(pool_, settings);
   EXPECT_FALSE(service_->listen());
   service_->start();
@@ -71,7 +72,9 @@ std::string test_stack::mint_code() {
       {std::string(stack_client_id), std::string(callback), {"user-read-email"}, ""});
 }
 
-reply test_stack::login() { return post_form(port(), "/exchange", "code=" + mint_code()); }
+reply test_stack::login(const std::string& route) {
+  return post_form(port(), route, "code=" + mint_code());
+}
 
 std::string test_stack::spotify_refresh_token() {
   auto body = core::code_grant_body({mint_code(), callback, std::nullopt});

@@ -1,5 +1,6 @@
 // The real server and the real emulator on one io_pool, over loopback sockets, with settings a
-// test may adjust before the server is built.
+// test may adjust before the server is built. It logs at the settings' log_minimum: warn unless a
+// test asks for more.
 #pragma once
 
 #include "core/config.hpp"
@@ -31,8 +32,8 @@ public:
   server::service& service() { return *service_; }
 
   std::string mint_code();
-  // A login through the server: its answer (with a sealed refresh token).
-  reply login();
+  // A login through the server at `route`: its answer (with a sealed refresh token).
+  reply login(const std::string& route = "/exchange");
   // A login straight at the emulator: Spotify's own, unsealed refresh token.
   std::string spotify_refresh_token();
   // The server still answers an ordinary login and the refresh of its token.
