@@ -27,51 +27,78 @@ constexpr decode_table make_table(std::string_view alphabet) {
 constexpr decode_table standard_table = make_table(standard_alphabet);
 constexpr decode_table url_table = make_table(url_alphabet);
 
+// Whole 3-byte groups become 4 characters written in place; the tail (1 or 2 bytes) becomes 2 or 3
+// characters, plus padding when asked. Sealing encodes on every refresh, so no per-byte appends.
 std::string encode(std::string_view bytes, std::string_view alphabet, bool pad) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (unsigned char byte : bytes) {
-    bits = (bits << 8) | byte;
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out.push_back(alphabet[(bits >> count) & 0x3f]);
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t groups = bytes.size() / 3;
+  const std::size_t tail = bytes.size() % 3;
+  const std::size_t tail_chars = tail == 0 ? 0 : (pad ? 4 : tail + 1);
+  std::string out(groups * 4 + tail_chars, '\0');
+  char* o = out.data();
+  for (std::size_t g = 0; g < groups; ++g, in += 3, o += 4) {
+    const std::uint32_t bits = (std::uint32_t{in[0]} << 16) | (std::uint32_t{in[1]} << 8) | in[2];
+    o[0] = alphabet[bits >> 18];
+    o[1] = alphabet[(bits >> 12) & 0x3f];
+    o[2] = alphabet[(bits >> 6) & 0x3f];
+    o[3] = alphabet[bits & 0x3f];
+  }
+  if (tail != 0) {
+    const std::uint32_t bits = (std::uint32_t{in[0]} << 16) | (tail == 2 ? in[1] << 8 : 0);
+    o[0] = alphabet[bits >> 18];
+    o[1] = alphabet[(bits >> 12) & 0x3f];
+    if (tail == 2) {
+      o[2] = alphabet[(bits >> 6) & 0x3f];
     }
-  }
-  if (count > 0) {
-    out.push_back(alphabet[(bits << (6 - count)) & 0x3f]);
-  }
-  while (pad && out.size() % 4 != 0) {
-    out.push_back('=');
+    if (pad) {
+      o[3] = '=';
+      if (tail == 1) {
+        o[2] = '=';
+      }
+    }
   }
   return out;
 }
 
-// Decodes sextets from the table; the caller has removed padding and skipped characters.
-// Leftover bits must be zero, so no two inputs decode to the same bytes.
+// Sextets from the table, 4 characters to 3 bytes; the caller has removed padding and skipped
+// characters. Leftover bits must be zero, so no two inputs decode to the same bytes.
 std::optional<std::string> decode(std::string_view text, const decode_table& table) {
-  if (text.size() % 4 == 1) {
+  const std::size_t tail = text.size() % 4;
+  if (tail == 1) {
     return std::nullopt;
   }
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    int value = table[static_cast<unsigned char>(c)];
-    if (value == invalid) {
+  const std::size_t groups = text.size() / 4;
+  std::string out(groups * 3 + (tail == 0 ? 0 : tail - 1), '\0');
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  char* o = out.data();
+  // Invalid characters are -1: or-ing every looked-up value leaves the sign bit set if any was.
+  int seen = 0;
+  for (std::size_t g = 0; g < groups; ++g, in += 4, o += 3) {
+    const int a = table[in[0]], b = table[in[1]], c = table[in[2]], d = table[in[3]];
+    seen |= a | b | c | d;
+    const auto bits = (static_cast<std::uint32_t>(a) << 18) |
+                      (static_cast<std::uint32_t>(b) << 12) | (static_cast<std::uint32_t>(c) << 6) |
+                      static_cast<std::uint32_t>(d);
+    o[0] = static_cast<char>(bits >> 16);
+    o[1] = static_cast<char>(bits >> 8);
+    o[2] = static_cast<char>(bits);
+  }
+  if (tail != 0) {
+    const int a = table[in[0]], b = table[in[1]], c = tail == 3 ? table[in[2]] : 0;
+    seen |= a | b | c;
+    const auto bits = (static_cast<std::uint32_t>(a) << 18) |
+                      (static_cast<std::uint32_t>(b) << 12) | (static_cast<std::uint32_t>(c) << 6);
+    // The bits past the last whole byte must be zero.
+    const std::uint32_t unused = tail == 2 ? 0xffffu : 0xffu;
+    if ((bits & unused) != 0) {
       return std::nullopt;
     }
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
+    o[0] = static_cast<char>(bits >> 16);
+    if (tail == 3) {
+      o[1] = static_cast<char>(bits >> 8);
     }
   }
-  if ((bits & ((1u << count) - 1)) != 0) {
+  if (seen < 0) {
     return std::nullopt;
   }
   return out;

@@ -1,9 +1,9 @@
 #include "core/log.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
+#include "core/json_text.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -31,59 +31,57 @@ std::string_view level_name(log_level level) {
   return "info";
 }
 
-std::string timestamp() {
+// "2026-01-02T03:04:05.678Z". The part up to the seconds is formatted once a second per thread.
+void append_timestamp(std::string& out) {
+  thread_local std::time_t formatted_second = -1;
+  thread_local char prefix[64];
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::system_clock::to_time_t(now);
+  if (seconds != formatted_second) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::snprintf(prefix, sizeof prefix, "%04d-%02d-%02dT%02d:%02d:%02d.", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    formatted_second = seconds;
+  }
   auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
+  out += prefix;
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  char text[24];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out.append(text, end);
+}
+
+void append_number(std::string& out, double value) {
   char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
-  return text;
-}
-
-std::string quoted(std::string_view text) {
-  return boost::json::serialize(boost::json::string(text));
-}
-
-std::string number(std::int64_t value) { return std::to_string(value); }
-
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 3);
+  out.append(text, ec == std::errc() ? end : text);
 }
 
 // Text values are printed bare unless they hold a space, a quote or an equals sign.
-std::string text_value(const log_field& field) {
-  return std::visit(
-      [](const auto& value) -> std::string {
+void append_value(std::string& out, log_format format, const log_field& field) {
+  std::visit(
+      [&](const auto& value) {
         using type = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<type, std::string_view>) {
-          bool bare = !value.empty() && value.find_first_of(" \"=\t\n") == std::string_view::npos;
-          return bare ? std::string(value) : quoted(value);
+          bool bare = format == log_format::text && !value.empty() &&
+                      value.find_first_of(" \"=\t\n") == std::string_view::npos;
+          if (bare) {
+            out += value;
+          } else {
+            append_json_string(out, value);
+          }
         } else if constexpr (std::is_same_v<type, bool>) {
-          return value ? "true" : "false";
+          out += value ? "true" : "false";
         } else {
-          return number(value);
-        }
-      },
-      field.value);
-}
-
-std::string json_value(const log_field& field) {
-  return std::visit(
-      [](const auto& value) -> std::string {
-        using type = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<type, std::string_view>) {
-          return quoted(value);
-        } else if constexpr (std::is_same_v<type, bool>) {
-          return value ? "true" : "false";
-        } else {
-          return number(value);
+          append_number(out, value);
         }
       },
       field.value);
@@ -94,17 +92,33 @@ std::string json_value(const log_field& field) {
 std::string format_log_line(log_format format, log_level level, std::string_view what,
                             std::initializer_list<log_field> fields) {
   std::string line;
+  line.reserve(256);
   if (format == log_format::json) {
-    line = "{\"time\":\"" + timestamp() + "\",\"level\":\"" + std::string(level_name(level)) +
-           "\",\"msg\":" + quoted(what);
+    line += R"({"time":")";
+    append_timestamp(line);
+    line += R"(","level":")";
+    line += level_name(level);
+    line += R"(","msg":)";
+    append_json_string(line, what);
     for (const auto& field : fields) {
-      line += "," + quoted(field.key) + ":" + json_value(field);
+      line += ',';
+      append_json_string(line, field.key);
+      line += ':';
+      append_value(line, format, field);
     }
-    return line + "}";
+    line += '}';
+    return line;
   }
-  line = timestamp() + " " + std::string(level_name(level)) + " " + std::string(what);
+  append_timestamp(line);
+  line += ' ';
+  line += level_name(level);
+  line += ' ';
+  line += what;
   for (const auto& field : fields) {
-    line += " " + std::string(field.key) + "=" + text_value(field);
+    line += ' ';
+    line += field.key;
+    line += '=';
+    append_value(line, format, field);
   }
   return line;
 }

@@ -69,20 +69,23 @@ bool is_utf8(std::string_view text) {
 
 // Decodes one form component: '+' is a space, %XX an octet.
 std::optional<std::string> form_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Decoded text is never longer: write in place, then trim to what was written.
+  std::string out(text.size(), '\0');
+  char* o = out.data();
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] != '%') {
-      out += text[i];
+    const char c = text[i];
+    if (c == '+') {
+      *o++ = ' ';
+    } else if (c != '%') {
+      *o++ = c;
     } else if (i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      *o++ = static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
       i += 2;
     } else {
       return std::nullopt;
     }
   }
+  out.resize(static_cast<std::size_t>(o - out.data()));
   if (!is_utf8(out)) {
     return std::nullopt;
   }

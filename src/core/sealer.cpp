@@ -8,8 +8,12 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <mutex>
 #include <span>
 #include <stdexcept>
 
@@ -37,12 +41,6 @@ struct kdf_deleter {
   void operator()(EVP_KDF_CTX* ctx) const { EVP_KDF_CTX_free(ctx); }
 };
 
-struct cipher_ctx_deleter {
-  void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-
-using cipher_ctx_ptr = std::unique_ptr<EVP_CIPHER_CTX, cipher_ctx_deleter>;
-
 const unsigned char* bytes_of(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
@@ -51,18 +49,47 @@ unsigned char* bytes_of(std::string& text) { return reinterpret_cast<unsigned ch
 
 int int_size(std::string_view text) { return static_cast<int>(text.size()); }
 
-std::string associated_data(std::string_view client_id) {
-  std::string aad(version_prefix);
-  aad += client_id;
-  return aad;
-}
-
-cipher_ctx_ptr new_cipher_ctx() {
-  cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) {
-    throw std::runtime_error("sealer: cannot allocate a cipher context");
+// Nonces come from OpenSSL's generator a block at a time: one call per 341 nonces instead of one
+// per seal, which cost as much as the sealing itself. A forked child starts with an empty block,
+// so parent and child never hand out the same nonce.
+class nonce_block {
+public:
+  static void take(unsigned char* out) {
+    static std::once_flag registered;
+    std::call_once(registered,
+                   [] { pthread_atfork(nullptr, nullptr, [] { local().used_ = size; }); });
+    local().next(out);
   }
-  return ctx;
+
+private:
+  static constexpr std::size_t size = 341 * nonce_size;
+
+  static nonce_block& local() {
+    thread_local nonce_block block;
+    return block;
+  }
+
+  void next(unsigned char* out) {
+    if (used_ == size) {
+      if (RAND_bytes(bytes_.data(), static_cast<int>(size)) != 1) {
+        throw std::runtime_error("sealer: no randomness for a nonce");
+      }
+      used_ = 0;
+    }
+    std::memcpy(out, bytes_.data() + used_, nonce_size);
+    used_ += nonce_size;
+  }
+
+  std::array<unsigned char, size> bytes_{};
+  std::size_t used_ = size;
+};
+
+// GCM takes associated data in pieces: the prefix and the context go in without a joined copy.
+bool add_associated_data(EVP_CIPHER_CTX* ctx, std::string_view context) {
+  int length = 0;
+  return EVP_CipherUpdate(ctx, nullptr, &length, bytes_of(version_prefix),
+                          int_size(version_prefix)) == 1 &&
+         EVP_CipherUpdate(ctx, nullptr, &length, bytes_of(context), int_size(context)) == 1;
 }
 
 void scrypt_key(EVP_KDF* kdf, std::string_view secret, std::span<unsigned char> out) {
@@ -86,15 +113,98 @@ void scrypt_key(EVP_KDF* kdf, std::string_view secret, std::span<unsigned char> 
   }
 }
 
+// Contexts for one direction, keyed once and handed out one caller at a time. The pool grows to
+// the number of threads that used it at once and no further.
+class context_pool {
+public:
+  context_pool(const EVP_CIPHER* cipher, const sealer::raw_key& key, bool encrypt)
+      : cipher_(cipher), key_(key), encrypt_(encrypt) {}
+  context_pool(const context_pool&) = delete;
+  context_pool& operator=(const context_pool&) = delete;
+  ~context_pool() {
+    for (auto* ctx : idle_) {
+      EVP_CIPHER_CTX_free(ctx); // wipes the key schedule
+    }
+  }
+
+  // Returns the context to the pool when it goes out of scope.
+  class lease {
+  public:
+    lease(context_pool& pool, EVP_CIPHER_CTX* ctx) : pool_(pool), ctx_(ctx) {}
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() { pool_.give_back(ctx_); }
+    EVP_CIPHER_CTX* get() const { return ctx_; }
+
+  private:
+    context_pool& pool_;
+    EVP_CIPHER_CTX* ctx_;
+  };
+
+  lease take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto* ctx = idle_.back();
+        idle_.pop_back();
+        return lease(*this, ctx);
+      }
+    }
+    return lease(*this, make());
+  }
+
+private:
+  EVP_CIPHER_CTX* make() const {
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    if (ctx == nullptr ||
+        EVP_CipherInit_ex2(ctx, cipher_, key_.data(), nullptr, encrypt_ ? 1 : 0, nullptr) != 1) {
+      EVP_CIPHER_CTX_free(ctx);
+      throw std::runtime_error("sealer: cannot set up an AES-GCM context");
+    }
+    return ctx;
+  }
+
+  void give_back(EVP_CIPHER_CTX* ctx) {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(ctx);
+  }
+
+  const EVP_CIPHER* cipher_;
+  const sealer::raw_key& key_;
+  const bool encrypt_;
+  std::mutex mutex_;
+  std::vector<EVP_CIPHER_CTX*> idle_;
+};
+
 } // namespace
 
-sealer::key::~key() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+class sealer::keyed_cipher {
+public:
+  keyed_cipher(std::shared_ptr<EVP_CIPHER> cipher, const raw_key& key)
+      : cipher_(std::move(cipher)), key_(key), sealing_(cipher_.get(), key_, true),
+        opening_(cipher_.get(), key_, false) {}
+  keyed_cipher(const keyed_cipher&) = delete;
+  keyed_cipher& operator=(const keyed_cipher&) = delete;
+  ~keyed_cipher() { OPENSSL_cleanse(key_.data(), key_.size()); }
 
-sealer::sealer(std::vector<key> keys)
-    : keys_(std::move(keys)),
-      cipher_(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr), EVP_CIPHER_free) {
-  if (!cipher_) {
+  context_pool& sealing() const { return sealing_; }
+  context_pool& opening() const { return opening_; }
+
+private:
+  std::shared_ptr<EVP_CIPHER> cipher_;
+  raw_key key_;
+  mutable context_pool sealing_;
+  mutable context_pool opening_;
+};
+
+sealer::sealer(const std::vector<raw_key>& keys) {
+  std::shared_ptr<EVP_CIPHER> cipher(EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr),
+                                     EVP_CIPHER_free);
+  if (!cipher) {
     throw std::runtime_error("sealer: OpenSSL has no AES-256-GCM");
+  }
+  for (const auto& key : keys) {
+    keys_.push_back(std::make_shared<keyed_cipher>(cipher, key));
   }
 }
 
@@ -102,11 +212,7 @@ sealer sealer::from_keys(const std::vector<raw_key>& keys) {
   if (keys.empty()) {
     throw std::invalid_argument("sealer: no key");
   }
-  std::vector<key> own(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    own[i].bytes = keys[i];
-  }
-  return sealer(std::move(own));
+  return sealer(keys);
 }
 
 sealer sealer::derive(std::string_view current_secret,
@@ -116,45 +222,25 @@ sealer sealer::derive(std::string_view current_secret,
     throw std::runtime_error("sealer: OpenSSL has no scrypt");
   }
 
-  std::vector<key> keys(1);
-  scrypt_key(kdf.get(), current_secret, keys.back().bytes);
+  std::vector<raw_key> keys(1);
+  scrypt_key(kdf.get(), current_secret, keys.back());
   std::vector<std::string_view> seen{current_secret};
   for (const auto& previous : previous_secrets) {
     if (previous.empty() || std::find(seen.begin(), seen.end(), previous) != seen.end()) {
       continue;
     }
-    scrypt_key(kdf.get(), previous, keys.emplace_back().bytes);
+    scrypt_key(kdf.get(), previous, keys.emplace_back());
     seen.push_back(previous);
   }
-  return sealer(std::move(keys));
+  sealer made(keys);
+  for (auto& key : keys) {
+    OPENSSL_cleanse(key.data(), key.size());
+  }
+  return made;
 }
 
 std::string sealer::seal(std::string_view refresh_token, std::string_view client_id) const {
-  if (refresh_token.size() > max_token_size) {
-    throw std::length_error("sealer: refresh token too long to seal");
-  }
-  std::string raw(nonce_size + refresh_token.size() + tag_size, '\0');
-  unsigned char* nonce = bytes_of(raw);
-  unsigned char* ciphertext = nonce + nonce_size;
-  unsigned char* tag = ciphertext + refresh_token.size();
-  if (RAND_bytes(nonce, nonce_size) != 1) {
-    throw std::runtime_error("sealer: no randomness for a nonce");
-  }
-
-  auto ctx = new_cipher_ctx();
-  const std::string aad = associated_data(client_id);
-  int length = 0;
-  bool ok = EVP_EncryptInit_ex2(ctx.get(), cipher_.get(), keys_.front().bytes.data(), nonce,
-                                nullptr) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad), int_size(aad)) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), ciphertext, &length, bytes_of(refresh_token),
-                              int_size(refresh_token)) == 1 &&
-            EVP_EncryptFinal_ex(ctx.get(), ciphertext + length, &length) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, tag_size, tag) == 1;
-  if (!ok) {
-    throw std::runtime_error("sealer: AES-GCM encryption failed");
-  }
-  return std::string(version_prefix) + base64url_encode(raw);
+  return std::string(version_prefix) + base64url_encode(seal_bytes(refresh_token, client_id));
 }
 
 std::optional<std::string> sealer::open(std::string_view sealed, std::string_view client_id) const {
@@ -162,36 +248,66 @@ std::optional<std::string> sealer::open(std::string_view sealed, std::string_vie
     return std::nullopt;
   }
   auto raw = base64url_decode(sealed.substr(version_prefix.size()));
-  if (!raw || raw->size() < nonce_size + tag_size) {
+  if (!raw) {
     return std::nullopt;
   }
+  return open_bytes(*raw, client_id);
+}
 
-  const std::string aad = associated_data(client_id);
+std::string sealer::seal_bytes(std::string_view plain, std::string_view context) const {
+  if (plain.size() > max_token_size) {
+    throw std::length_error("sealer: value too long to seal");
+  }
+  std::string raw(nonce_size + plain.size() + tag_size, '\0');
+  unsigned char* nonce = bytes_of(raw);
+  unsigned char* ciphertext = nonce + nonce_size;
+  unsigned char* tag = ciphertext + plain.size();
+  nonce_block::take(nonce);
+
+  auto ctx = keys_.front()->sealing().take();
+  int length = 0;
+  bool ok =
+      EVP_CipherInit_ex2(ctx.get(), nullptr, nullptr, nonce, 1, nullptr) == 1 &&
+      add_associated_data(ctx.get(), context) &&
+      EVP_CipherUpdate(ctx.get(), ciphertext, &length, bytes_of(plain), int_size(plain)) == 1 &&
+      EVP_CipherFinal_ex(ctx.get(), ciphertext + length, &length) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, tag_size, tag) == 1;
+  if (!ok) {
+    throw std::runtime_error("sealer: AES-GCM encryption failed");
+  }
+  return raw;
+}
+
+std::optional<std::string> sealer::open_bytes(std::string_view sealed,
+                                              std::string_view context) const {
+  if (sealed.size() < nonce_size + tag_size || sealed.size() > max_token_size + 64) {
+    return std::nullopt;
+  }
   for (const auto& k : keys_) {
-    if (auto plain = open_with(k, *raw, aad)) {
+    if (auto plain = open_with(*k, sealed, context)) {
       return plain;
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> sealer::open_with(const key& k, std::string_view sealed_bytes,
-                                             std::string_view aad) const {
+std::optional<std::string> sealer::open_with(const keyed_cipher& k, std::string_view sealed_bytes,
+                                             std::string_view context) const {
   const auto* nonce = bytes_of(sealed_bytes);
   const std::string_view ciphertext =
       sealed_bytes.substr(nonce_size, sealed_bytes.size() - nonce_size - tag_size);
   std::array<unsigned char, tag_size> tag{};
   std::copy_n(bytes_of(sealed_bytes) + nonce_size + ciphertext.size(), tag_size, tag.begin());
 
-  auto ctx = new_cipher_ctx();
+  auto ctx = k.opening().take();
   std::string plain(ciphertext.size(), '\0');
   int length = 0;
-  bool ok = EVP_DecryptInit_ex2(ctx.get(), cipher_.get(), k.bytes.data(), nonce, nullptr) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &length, bytes_of(aad), int_size(aad)) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), bytes_of(plain), &length, bytes_of(ciphertext),
-                              int_size(ciphertext)) == 1 &&
+  bool ok = EVP_CipherInit_ex2(ctx.get(), nullptr, nullptr, nonce, 0, nullptr) == 1 &&
+            add_associated_data(ctx.get(), context) &&
+            EVP_CipherUpdate(ctx.get(), bytes_of(plain), &length, bytes_of(ciphertext),
+                             int_size(ciphertext)) == 1 &&
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, tag_size, tag.data()) == 1 &&
-            EVP_DecryptFinal_ex(ctx.get(), bytes_of(plain) + length, &length) == 1;
+            EVP_CipherFinal_ex(ctx.get(), bytes_of(plain) + length, &length) == 1;
   if (!ok) {
     OPENSSL_cleanse(plain.data(), plain.size());
     return std::nullopt;

@@ -7,8 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include <openssl/types.h>
-
 namespace tokenswap::core {
 
 // Seals refresh tokens for the app to store, and opens them again.
@@ -40,27 +38,25 @@ public:
   // client id): the caller answers one invalid_grant and learns nothing finer on purpose.
   std::optional<std::string> open(std::string_view sealed, std::string_view client_id) const;
 
+  // The same protection for values that never leave this process (nonce | ciphertext | tag, no
+  // prefix, no base64): cheaper and a quarter smaller. `context` is bound like the client id.
+  std::string seal_bytes(std::string_view plain, std::string_view context) const;
+  std::optional<std::string> open_bytes(std::string_view sealed, std::string_view context) const;
+
   // How many keys open tokens: the current one plus each previous one.
   std::size_t key_count() const { return keys_.size(); }
 
 private:
-  // Wiped from memory when destroyed.
-  struct key {
-    raw_key bytes{};
+  // One key with cipher contexts already keyed for it, kept for reuse: setting up AES-GCM's key
+  // schedule costs more than sealing a refresh token. Wiped from memory when destroyed.
+  class keyed_cipher;
 
-    key() = default;
-    key(const key&) = default;
-    key& operator=(const key&) = default;
-    ~key();
-  };
+  explicit sealer(const std::vector<raw_key>& keys);
 
-  explicit sealer(std::vector<key> keys);
+  std::optional<std::string> open_with(const keyed_cipher& k, std::string_view sealed_bytes,
+                                       std::string_view context) const;
 
-  std::optional<std::string> open_with(const key& k, std::string_view sealed_bytes,
-                                       std::string_view aad) const;
-
-  std::vector<key> keys_;
-  std::shared_ptr<EVP_CIPHER> cipher_; // fetched once; OpenSSL allows concurrent use
+  std::vector<std::shared_ptr<keyed_cipher>> keys_; // copies of a sealer share them
 };
 
 // A fresh secret for ENCRYPTION_SECRET: 32 random bytes as base64url (43 characters).

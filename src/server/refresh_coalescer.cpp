@@ -110,7 +110,7 @@ void refresh_coalescer::remember(const core::sha256_digest& key, const answer& r
   if (!result || !result->refresh_token) {
     return;
   }
-  auto sealed = sealer_.seal(core::token_response_json(*result), associated_data_);
+  auto sealed = sealer_.seal_bytes(core::token_response_json(*result), associated_data_);
   cache_.put(key, std::move(sealed), now_());
 }
 
@@ -121,7 +121,7 @@ refresh_coalescer::remembered(const core::sha256_digest& key) {
   if (!entry) {
     return std::nullopt;
   }
-  auto json = sealer_.open(entry->sealed_answer, associated_data_);
+  auto json = sealer_.open_bytes(entry->sealed_answer, associated_data_);
   if (!json) {
     return std::nullopt;
   }

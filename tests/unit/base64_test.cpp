@@ -49,6 +49,18 @@ TEST(Base64url, RejectsCharactersOutsideTheUrlAlphabet) {
   }
 }
 
+TEST(Base64url, RejectsAForeignCharacterAtAnyPosition) {
+  const std::string valid = base64url_encode("a sealed refresh token of 32 byt");
+  ASSERT_EQ(valid.size(), 43u); // ten whole groups and a three-character tail
+  for (std::size_t at = 0; at < valid.size(); ++at) {
+    for (char bad : {'+', '/', '=', ' ', '\0', '\x80'}) {
+      std::string text = valid;
+      text[at] = bad;
+      EXPECT_EQ(base64url_decode(text), std::nullopt) << "position " << at;
+    }
+  }
+}
+
 TEST(Base64url, RejectsImpossibleLengths) {
   EXPECT_EQ(base64url_decode("Z"), std::nullopt);
   EXPECT_EQ(base64url_decode("Zm9vY"), std::nullopt);

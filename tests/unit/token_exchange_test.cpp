@@ -158,5 +158,16 @@ TEST(TokenResponseJson, OmitsAbsentRefreshToken) {
   EXPECT_FALSE(json.contains("refresh_token"));
 }
 
+TEST(TokenResponseJson, EscapesWhatJsonRequiresAndKeepsUtf8) {
+  const std::string awkward = "q\"b\\n\n\t\x01 caf\xc3\xa9 \xf0\x9f\x8e\xb5";
+  token_response tokens{awkward, "Bearer", awkward, -1, awkward};
+  auto json = boost::json::parse(token_response_json(tokens)).as_object();
+  EXPECT_EQ(json.at("access_token").as_string(), awkward);
+  EXPECT_EQ(json.at("scope").as_string(), awkward);
+  EXPECT_EQ(json.at("refresh_token").as_string(), awkward);
+  EXPECT_EQ(json.at("expires_in").as_int64(), -1);
+  EXPECT_EQ(json.size(), 5u);
+}
+
 } // namespace
 } // namespace tokenswap::core
