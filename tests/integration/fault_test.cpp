@@ -8,6 +8,7 @@ namespace tokenswap::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using emulator::fault_kind;
 
 class Faults : public ::testing::Test {
 protected:
@@ -18,17 +19,10 @@ protected:
   }
   void SetUp() override { world_->accounts().clear_faults(); }
 
-  static void inject(emulator::fault_kind kind, unsigned status = 500) {
-    emulator::fault f;
-    f.kind = kind;
-    f.status = status;
-    world_->accounts().inject_fault(f);
-  }
-
   // A refresh of a fresh login's token, the fault waiting for it.
-  static reply refresh_through_fault(emulator::fault_kind kind, unsigned status = 500) {
+  static reply refresh_through_fault(const emulator::fault& fault) {
     auto sealed = json_field(world_->login(), "refresh_token");
-    inject(kind, status);
+    world_->accounts().inject_fault(fault);
     return post_form(world_->port(), "/refresh", "refresh_token=" + sealed);
   }
 
@@ -43,17 +37,49 @@ protected:
 
 test_stack* Faults::world_ = nullptr;
 
-TEST_F(Faults, DroppedConnectionIs502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::close), 502, "server_error");
+// One fault of Spotify's and the server's whole answer to it.
+struct fault_case {
+  const char* name;
+  emulator::fault fault;
+  unsigned status;
+  std::string_view error;
+  std::string_view retry_after; // empty: not checked
+};
+
+void PrintTo(const fault_case& c, std::ostream* os) { *os << c.name; }
+
+const fault_case fault_cases[] = {
+    {"DroppedConnectionIs502", {.kind = fault_kind::close}, 502, "server_error", ""},
+    {"Error500Is502", {.status = 500}, 502, "server_error", ""},
+    {"Error503Is503WithRetryAfter",
+     {.status = 503, .retry_after = 3s},
+     503,
+     "temporarily_unavailable",
+     "3"},
+    {"ResetMidResponseIs502", {.kind = fault_kind::reset}, 502, "server_error", ""},
+    {"MalformedJsonIs502", {.kind = fault_kind::malformed_json}, 502, "server_error", ""},
+    {"HugeResponseIs502", {.kind = fault_kind::huge_body}, 502, "server_error", ""},
+    {"WrongContentTypeIs502", {.kind = fault_kind::html, .status = 200}, 502, "server_error", ""},
+};
+
+class FaultAnswer : public Faults, public ::testing::WithParamInterface<fault_case> {};
+
+TEST_P(FaultAnswer, IsExactAndTheServerKeepsServing) {
+  const auto& c = GetParam();
+  auto r = refresh_through_fault(c.fault);
+  expect_error(r, c.status, c.error);
+  if (!c.retry_after.empty()) {
+    EXPECT_EQ(r.header("retry-after"), c.retry_after);
+  }
   world_->expect_serving();
 }
 
+INSTANTIATE_TEST_SUITE_P(Faults, FaultAnswer, ::testing::ValuesIn(fault_cases),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
+
 TEST_F(Faults, SlowPastTheDeadlineIs504Promptly) {
   auto sealed = json_field(world_->login(), "refresh_token");
-  emulator::fault slow;
-  slow.kind = emulator::fault_kind::delay;
-  slow.delay = 1500ms;
-  world_->accounts().inject_fault(slow);
+  world_->accounts().inject_fault({.kind = fault_kind::delay, .delay = 1500ms});
   auto started = std::chrono::steady_clock::now();
   auto r = post_form(world_->port(), "/refresh", "refresh_token=" + sealed);
 
@@ -62,30 +88,9 @@ TEST_F(Faults, SlowPastTheDeadlineIs504Promptly) {
   world_->expect_serving();
 }
 
-TEST_F(Faults, Error500Is502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::status, 500), 502, "server_error");
-  world_->expect_serving();
-}
-
-TEST_F(Faults, Error503Is503WithRetryAfter) {
-  auto sealed = json_field(world_->login(), "refresh_token");
-  emulator::fault unavailable;
-  unavailable.status = 503;
-  unavailable.retry_after = 3s;
-  world_->accounts().inject_fault(unavailable);
-  auto r = post_form(world_->port(), "/refresh", "refresh_token=" + sealed);
-
-  expect_error(r, 503, "temporarily_unavailable");
-  EXPECT_EQ(r.header("retry-after"), "3");
-  world_->expect_serving();
-}
-
 TEST_F(Faults, RateLimitIs429AndHoldsBackUntilRetryAfter) {
   auto sealed = json_field(world_->login(), "refresh_token");
-  emulator::fault limited;
-  limited.status = 429;
-  limited.retry_after = 1s;
-  world_->accounts().inject_fault(limited);
+  world_->accounts().inject_fault({.status = 429, .retry_after = 1s});
   auto r = post_form(world_->port(), "/refresh", "refresh_token=" + sealed);
   expect_error(r, 429, "temporarily_unavailable");
   EXPECT_EQ(r.header("retry-after"), "1");
@@ -100,32 +105,9 @@ TEST_F(Faults, RateLimitIs429AndHoldsBackUntilRetryAfter) {
   world_->expect_serving();
 }
 
-TEST_F(Faults, ResetMidResponseIs502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::reset), 502, "server_error");
-  world_->expect_serving();
-}
-
-TEST_F(Faults, MalformedJsonIs502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::malformed_json), 502, "server_error");
-  world_->expect_serving();
-}
-
-TEST_F(Faults, HugeResponseIs502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::huge_body), 502, "server_error");
-  world_->expect_serving();
-}
-
-TEST_F(Faults, WrongContentTypeIs502) {
-  expect_error(refresh_through_fault(emulator::fault_kind::html, 200), 502, "server_error");
-  world_->expect_serving();
-}
-
 TEST_F(Faults, RepeatedFailuresFailFastWith503) {
   auto sealed = json_field(world_->login(), "refresh_token");
-  emulator::fault failing;
-  failing.status = 500;
-  failing.times = 5;
-  world_->accounts().inject_fault(failing);
+  world_->accounts().inject_fault({.status = 500, .times = 5});
   for (int i = 0; i < 5; ++i) {
     expect_error(post_form(world_->port(), "/refresh", "refresh_token=" + sealed), 502,
                  "server_error");
