@@ -3,11 +3,14 @@
 #include "core/json_text.hpp"
 
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace tokenswap::core {
 namespace {
@@ -16,6 +19,24 @@ std::atomic<log_format> current_format{log_format::text};
 std::atomic<log_level> current_level{log_level::info};
 std::mutex sink_mutex;
 std::function<void(std::string_view)> current_sink;
+std::atomic<bool> sink_installed{false};
+
+// One write(2) per line and no lock: the kernel keeps each call's bytes together (on a pipe up to
+// PIPE_BUF, 4 KiB, longer than any line the server writes), so threads never wait on each other
+// to log. A line cut short by a signal or a full pipe goes on from where it stopped; a line that
+// cannot be written at all is dropped rather than stall a request.
+void write_line(std::string_view line) {
+  while (!line.empty()) {
+    auto written = ::write(STDERR_FILENO, line.data(), line.size());
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return;
+    }
+    line.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
 
 std::string_view level_name(log_level level) {
   switch (level) {
@@ -128,13 +149,15 @@ void log(log_level level, std::string_view what, std::initializer_list<log_field
     return;
   }
   auto line = format_log_line(current_format.load(std::memory_order_relaxed), level, what, fields);
-  std::lock_guard lock(sink_mutex);
-  if (current_sink) {
-    current_sink(line);
-    return;
+  if (sink_installed.load(std::memory_order_acquire)) {
+    std::lock_guard lock(sink_mutex);
+    if (current_sink) {
+      current_sink(line);
+      return;
+    }
   }
   line += '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  write_line(line);
 }
 
 void set_log_format(log_format format) { current_format = format; }
@@ -143,6 +166,7 @@ void set_log_level(log_level minimum) { current_level = minimum; }
 
 void set_log_sink(std::function<void(std::string_view)> sink) {
   std::lock_guard lock(sink_mutex);
+  sink_installed.store(static_cast<bool>(sink), std::memory_order_release);
   current_sink = std::move(sink);
 }
 

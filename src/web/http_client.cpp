@@ -218,9 +218,15 @@ tls_client_context::create(const std::string& ca_file) {
 }
 
 struct client_connection::impl {
-  explicit impl(beast::tcp_stream plain) : stream(std::move(plain)) {}
+  // Room for a whole token response in one read: a buffer that only ever grew to Beast's first
+  // 512-byte read would take two reads for every answer.
+  static constexpr std::size_t read_room = 4096;
+
+  explicit impl(beast::tcp_stream plain) : stream(std::move(plain)) { buffer.reserve(read_room); }
   impl(tls_stream secure, std::shared_ptr<const tls_client_context> context)
-      : stream(std::move(secure)), tls(std::move(context)) {}
+      : stream(std::move(secure)), tls(std::move(context)) {
+    buffer.reserve(read_room);
+  }
   impl(const impl&) = delete;
   impl& operator=(const impl&) = delete;
 
