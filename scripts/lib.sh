@@ -18,7 +18,7 @@ need_packages() {
 # What building tokenswap needs.
 need_build_packages() {
   need_packages g++ cmake ninja-build ccache pkg-config libssl-dev libboost1.81-dev \
-    libboost-json1.81-dev libboost-url1.81-dev googletest libgtest-dev clang-format
+    libboost-json1.81-dev libboost-url1.81-dev libjemalloc-dev googletest libgtest-dev clang-format
 }
 
 # ccache keeps rebuilds quick; the same cache serves every build folder.
