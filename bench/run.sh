@@ -117,11 +117,17 @@ tokenswap_environment() {
 start_tokenswap() {
   local port
   port=$(free_port)
+  # Its log goes to /dev/null, as nginx's access log does; should it not start, the settings
+  # check says why.
   env $(tokenswap_environment "$port" "http://127.0.0.1:$upstream_port") \
-    "$tokenswap_bin" serve </dev/null >/dev/null 2>"$work_dir/tokenswap.err" &
+    "$tokenswap_bin" serve </dev/null >/dev/null 2>/dev/null &
   local pid=$!
   server_pid[tokenswap]="$pid"
-  wait_for_port 127.0.0.1 "$port" "$pid" || fail "tokenswap did not start" "$work_dir/tokenswap.err"
+  if ! wait_for_port 127.0.0.1 "$port" "$pid"; then
+    env $(tokenswap_environment "$port" "http://127.0.0.1:$upstream_port") \
+      "$tokenswap_bin" serve --check >"$work_dir/tokenswap.err" 2>&1 || true
+    fail "tokenswap did not start" "$work_dir/tokenswap.err"
+  fi
   register tokenswap "$pid" "http://127.0.0.1:$port" /exchange /refresh "$refresh_tokens"
 }
 
