@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
+#include <map>
 
 namespace tokenswap::core {
 namespace {
@@ -19,6 +21,22 @@ config_sources complete_environment() {
 bool mentions(const std::vector<std::string>& problems, std::string_view text) {
   return std::any_of(problems.begin(), problems.end(),
                      [&](const std::string& p) { return p.find(text) != std::string::npos; });
+}
+
+// Loads a complete environment with the given values replaced, and expects startup to be refused
+// with exactly one problem per named setting.
+void expect_refused_naming(const std::map<std::string, std::string>& bad_values,
+                           std::initializer_list<std::string_view> named) {
+  auto sources = complete_environment();
+  for (const auto& [name, value] : bad_values) {
+    sources.environment[name] = value;
+  }
+  auto outcome = load_config(sources);
+  EXPECT_FALSE(outcome.settings);
+  EXPECT_EQ(outcome.problems.size(), named.size());
+  for (auto name : named) {
+    EXPECT_TRUE(mentions(outcome.problems, name)) << name;
+  }
 }
 
 TEST(Config, CompleteEnvironmentLoadsWithDefaults) {
@@ -42,18 +60,11 @@ TEST(Config, EveryMissingSettingIsNamedAtOnce) {
 }
 
 TEST(Config, InvalidValuesAreAllReported) {
-  auto sources = complete_environment();
-  sources.environment["PORT"] = "70000";
-  sources.environment["HOST"] = "example";
-  sources.environment["UPSTREAM_TIMEOUT"] = "soon";
-  sources.environment["SPOTIFY_ACCOUNTS_URL"] = "ftp://x";
-  auto outcome = load_config(sources);
-  EXPECT_FALSE(outcome.settings);
-  EXPECT_EQ(outcome.problems.size(), 4u);
-  EXPECT_TRUE(mentions(outcome.problems, "PORT"));
-  EXPECT_TRUE(mentions(outcome.problems, "HOST"));
-  EXPECT_TRUE(mentions(outcome.problems, "UPSTREAM_TIMEOUT"));
-  EXPECT_TRUE(mentions(outcome.problems, "SPOTIFY_ACCOUNTS_URL"));
+  expect_refused_naming({{"PORT", "70000"},
+                         {"HOST", "example"},
+                         {"UPSTREAM_TIMEOUT", "soon"},
+                         {"SPOTIFY_ACCOUNTS_URL", "ftp://x"}},
+                        {"PORT", "HOST", "UPSTREAM_TIMEOUT", "SPOTIFY_ACCOUNTS_URL"});
 }
 
 TEST(Config, ProblemsNeverContainSecretValues) {
@@ -223,19 +234,14 @@ TEST(ConfigHardening, LimitsRateAndLegacySettingsAreRead) {
 }
 
 TEST(ConfigHardening, BadHardeningValuesAreAllReported) {
-  auto sources = complete_environment();
-  sources.environment["MAX_CONNECTIONS"] = "0";
-  sources.environment["RATE_LIMIT"] = "fast";
-  sources.environment["TRUSTED_PROXIES"] = "10.0.0.0/40";
-  sources.environment["LEGACY_TOKEN_SCHEMES"] = "rot13";
-  sources.environment["TLS_CERT_FILE"] = "/etc/cert.pem";
-  auto outcome = load_config(sources);
-  EXPECT_FALSE(outcome.settings);
-  EXPECT_EQ(outcome.problems.size(), 5u);
-  for (auto name : {"MAX_CONNECTIONS", "RATE_LIMIT", "TRUSTED_PROXIES", "LEGACY_TOKEN_SCHEMES",
-                    "TLS_KEY_FILE"}) {
-    EXPECT_TRUE(mentions(outcome.problems, name)) << name;
-  }
+  // A certificate without its key is one problem, named by the missing setting.
+  expect_refused_naming(
+      {{"MAX_CONNECTIONS", "0"},
+       {"RATE_LIMIT", "fast"},
+       {"TRUSTED_PROXIES", "10.0.0.0/40"},
+       {"LEGACY_TOKEN_SCHEMES", "rot13"},
+       {"TLS_CERT_FILE", "/etc/cert.pem"}},
+      {"MAX_CONNECTIONS", "RATE_LIMIT", "TRUSTED_PROXIES", "LEGACY_TOKEN_SCHEMES", "TLS_KEY_FILE"});
 }
 
 } // namespace
