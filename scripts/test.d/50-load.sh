@@ -12,8 +12,18 @@ build_preset release --target tokenswap >/dev/null
 
 bin=build/release/src/tokenswap
 work=$(mktemp -d)
-emulator_port=5181
-server_port=5182
+# A port nothing listens on yet, so that the stage runs beside anything else on the machine.
+unused_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  echo "$port"
+}
+emulator_port=$(unused_port)
+server_port=$(unused_port)
+while [ "$server_port" = "$emulator_port" ]; do server_port=$(unused_port); done
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
