@@ -52,6 +52,10 @@ struct session_manager::impl {
   // Held for the whole of a refresh or login, so concurrent callers share its result.
   std::mutex flight;
   std::optional<session> cached;
+  // The cached session is newer than the file: its save failed (a full disk, say). It may hold a
+  // rotated refresh token that exists nowhere else, so it is saved again before anything else
+  // and, until then, preferred over the file, whose refresh token Spotify has already retired.
+  bool unsaved = false;
 
   impl(config c, std::shared_ptr<transport> n)
       : settings(std::move(c)), network(std::move(n)),
@@ -73,6 +77,7 @@ struct session_manager::impl {
   result<std::string> wait_for_redirect(loopback_listener& listener, const std::string& url,
                                         const std::string& state);
   result<session> keep(session s, const store_lock& lock);
+  void save_unsaved();
 };
 
 // A session from another app, another server or for other scopes needs a new login: the sealed
@@ -83,8 +88,14 @@ bool session_manager::impl::matches(const session& s) const {
 }
 
 result<session> session_manager::impl::current_or_refreshed() {
+  // While the disk still refuses, a usable session in memory keeps serving: the failure was
+  // reported when it first happened, and every call tries the save again.
+  save_unsaved();
   if (cached && is_usable(*cached, settings.refresh_margin)) {
     return *cached;
+  }
+  if (unsaved && cached) {
+    return refresh_stored(std::nullopt);
   }
   auto stored = store.load();
   if (!stored) {
@@ -115,10 +126,10 @@ result<session> session_manager::impl::refresh_stored(std::optional<std::string_
   if (!stored) {
     return stored.error();
   }
-  if (!*stored || !matches(**stored)) {
+  if (!(unsaved && cached) && (!*stored || !matches(**stored))) {
     return error{error_kind::needs_login, "not logged in"};
   }
-  const auto& current = **stored;
+  const auto& current = unsaved && cached ? *cached : **stored;
   bool replaced = !rejected || current.access_token != *rejected;
   auto margin = rejected ? std::chrono::seconds(0) : settings.refresh_margin;
   if (replaced && is_fresh(current, now(), margin)) {
@@ -133,14 +144,26 @@ result<session> session_manager::impl::refresh_stored(std::optional<std::string_
   return keep(apply_grant(current, *grant, now()), *lock);
 }
 
-// A session that could not be saved still serves this process until it expires, but the caller
-// learns of the failure: a rotated refresh token that is not on disk is lost at exit.
+// A session that could not be saved still serves this process, and its save is tried again at
+// every later call; the caller learns of the failure, because a rotated refresh token that is
+// not on disk when the process exits is lost.
 result<session> session_manager::impl::keep(session s, const store_lock& lock) {
   cached = s;
+  unsaved = true;
   if (auto saved = store.save(s, lock); !saved) {
     return saved.error();
   }
+  unsaved = false;
   return s;
+}
+
+void session_manager::impl::save_unsaved() {
+  if (!unsaved || !cached) {
+    return;
+  }
+  if (auto lock = store.lock(); lock && store.save(*cached, *lock)) {
+    unsaved = false;
+  }
 }
 
 result<session> session_manager::impl::run_login() {
@@ -254,6 +277,7 @@ result<void> session_manager::forget() {
   }
   std::lock_guard guard(impl_->flight);
   impl_->cached.reset();
+  impl_->unsaved = false;
   auto lock = impl_->store.lock();
   if (!lock) {
     return lock.error();

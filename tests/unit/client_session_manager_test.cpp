@@ -10,10 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -200,6 +203,41 @@ TEST_F(ClientSessionManager, ARotatedRefreshTokenReplacesTheStoredOne) {
   now_ = t0 + 7200s;
   ASSERT_TRUE(manager().authorize());
   EXPECT_EQ(network_->refreshed_with, "sealed-1");
+}
+
+// A full disk after Spotify rotated the refresh token: the new token exists only in memory, so it
+// keeps serving (and is the one refreshed with), and is saved as soon as the disk takes it.
+TEST_F(ClientSessionManager, ARotatedTokenThatCouldNotBeSavedIsKeptAndSavedLater) {
+  network_->rotate = true;
+  store_session("access-old", t0 - 1s);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // A file size limit makes the session's write fail, as a full disk does.
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit full{64, RLIM_INFINITY};
+    rlimit room{RLIM_INFINITY, RLIM_INFINITY};
+    ::setrlimit(RLIMIT_FSIZE, &full);
+    auto m = manager();
+    int failed = 0;
+    auto first = m.authorize();
+    failed |= (first || first.error().kind != error_kind::storage_failed) ? 1 : 0;
+    failed |= stored()->refresh_token != "sealed-old" ? 2 : 0;
+    auto again = m.authorize();
+    failed |= (!again || again->access_token != "access-1" || network_->refreshes != 1) ? 4 : 0;
+    now_ = t0 + 7200s;
+    m.authorize();
+    failed |= network_->refreshed_with != "sealed-1" ? 8 : 0;
+    ::setrlimit(RLIMIT_FSIZE, &room);
+    auto later = m.authorize();
+    failed |= (!later || later->access_token != "access-2" || network_->refreshes != 2) ? 16 : 0;
+    failed |= stored()->refresh_token != "sealed-2" ? 32 : 0;
+    ::_exit(failed);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "failed checks, as bits";
 }
 
 TEST_F(ClientSessionManager, WithoutASessionTheLoginRuns) {
