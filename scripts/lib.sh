@@ -33,3 +33,12 @@ build_preset() {
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" "$@"
 }
+
+# A loopback port free at the moment of asking (the kernel picks it), for servers the scripts
+# start beside whatever else runs on the machine.
+free_port() {
+  python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}

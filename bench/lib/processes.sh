@@ -58,14 +58,6 @@ wait_for_port() {
   return 1
 }
 
-# A TCP port nothing listens on right now.
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
 any_alive() {
   local pid
   for pid in "$@"; do

@@ -7,23 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
-need_packages wrk curl >/dev/null
+need_packages wrk curl python3 >/dev/null
 build_preset release --target tokenswap >/dev/null
 
 bin=build/release/src/tokenswap
 work=$(mktemp -d)
-# A port nothing listens on yet, so that the stage runs beside anything else on the machine.
-unused_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  echo "$port"
-}
-emulator_port=$(unused_port)
-server_port=$(unused_port)
-while [ "$server_port" = "$emulator_port" ]; do server_port=$(unused_port); done
+emulator_port=$(free_port)
+server_port=$(free_port)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -55,6 +55,7 @@ struct session_manager::impl {
   // The cached session is newer than the file: its save failed (a full disk, say). It may hold a
   // rotated refresh token that exists nowhere else, so it is saved again before anything else
   // and, until then, preferred over the file, whose refresh token Spotify has already retired.
+  // Only keep() sets it, always together with `cached`.
   bool unsaved = false;
 
   impl(config c, std::shared_ptr<transport> n)
@@ -94,7 +95,7 @@ result<session> session_manager::impl::current_or_refreshed() {
   if (cached && is_usable(*cached, settings.refresh_margin)) {
     return *cached;
   }
-  if (unsaved && cached) {
+  if (unsaved) {
     return refresh_stored(std::nullopt);
   }
   auto stored = store.load();
@@ -126,10 +127,11 @@ result<session> session_manager::impl::refresh_stored(std::optional<std::string_
   if (!stored) {
     return stored.error();
   }
-  if (!(unsaved && cached) && (!*stored || !matches(**stored))) {
+  std::optional<session> latest = unsaved ? cached : std::move(*stored);
+  if (!latest || !matches(*latest)) {
     return error{error_kind::needs_login, "not logged in"};
   }
-  const auto& current = unsaved && cached ? *cached : **stored;
+  const auto& current = *latest;
   bool replaced = !rejected || current.access_token != *rejected;
   auto margin = rejected ? std::chrono::seconds(0) : settings.refresh_margin;
   if (replaced && is_fresh(current, now(), margin)) {
@@ -158,7 +160,7 @@ result<session> session_manager::impl::keep(session s, const store_lock& lock) {
 }
 
 void session_manager::impl::save_unsaved() {
-  if (!unsaved || !cached) {
+  if (!unsaved) {
     return;
   }
   if (auto lock = store.lock(); lock && store.save(*cached, *lock)) {
